@@ -1,0 +1,77 @@
+using RexNet.Cli.Commands;
+
+namespace RexNet.Cli;
+
+/// <summary>Dispatches `rexnet COMMAND ...` and turns every failure into one line on stderr and an exit code.</summary>
+public static class CommandLine
+{
+    public const int ExitOk = 0;
+    public const int ExitError = 1;
+    public const int ExitUsage = 2;
+
+    /// <summary>Every command, one line each; a new command is one class and one line here.</summary>
+    public static IReadOnlyList<ICommand> Commands { get; } =
+    [
+        new ZooCommand(),
+        new InitCommand(),
+        new RunCommand(),
+        new BenchCommand(),
+    ];
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            PrintHelp(stdout);
+            return args.Length == 0 ? ExitUsage : ExitOk;
+        }
+        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        if (command is null)
+        {
+            stderr.WriteLine($"rexnet: unknown command '{args[0]}'; run 'rexnet --help' for the list");
+            return ExitUsage;
+        }
+        try
+        {
+            var parsed = new Arguments(args[1..], command.Flags, command.Switches);
+            if (parsed.Has("help"))
+            {
+                stdout.WriteLine($"usage: rexnet {command.Name} {command.Usage}");
+                stdout.WriteLine(command.Summary);
+                return ExitOk;
+            }
+            return command.Execute(parsed, stdout, stderr);
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"rexnet {command.Name}: {e.Message}");
+            stderr.WriteLine($"usage: rexnet {command.Name} {command.Usage}");
+            return ExitUsage;
+        }
+        catch (Exception e) when (IsUserFacing(e))
+        {
+            stderr.WriteLine($"rexnet {command.Name}: {OneLine(e.Message)}");
+            return ExitError;
+        }
+    }
+
+    /// <summary>Failures caused by input or environment, reported without a stack trace.</summary>
+    private static bool IsUserFacing(Exception e) =>
+        e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
+            or NotSupportedException or FormatException or RexNet.Weights.WeightMismatchException
+            or RexNet.IO.InvalidInputFileException or OutOfMemoryException;
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    private static void PrintHelp(TextWriter w)
+    {
+        w.WriteLine("rexnet: ReXNet image classification on CUDA and CPU");
+        w.WriteLine();
+        foreach (var c in Commands)
+        {
+            w.WriteLine($"  {c.Name,-12} {c.Summary}");
+        }
+        w.WriteLine();
+        w.WriteLine("'rexnet COMMAND --help' shows a command's options.");
+    }
+}

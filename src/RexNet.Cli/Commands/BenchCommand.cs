@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+using RexNet.Model;
+using RexNet.Weights;
+
+namespace RexNet.Cli.Commands;
+
+/// <summary>`rexnet bench`: latency percentiles per batch size, measured with random-init weights.</summary>
+public sealed class BenchCommand : ICommand
+{
+    public string Name => "bench";
+    public string Summary => "measure p50/p90/p99 latency per batch size";
+    public string Usage => "[--model NAME] [--device cpu] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N]";
+    public IReadOnlyCollection<string> Flags => ["model", "device", "batch", "size", "runs", "warmup", "threads"];
+    public IReadOnlyCollection<string> Switches => [];
+
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    {
+        args.NoPositionals();
+        var spec = ModelSpec.FromZoo(args.Get("model") ?? "rexnet_100");
+        var device = args.GetEnum("device", DeviceKind.Cpu);
+        var batches = args.GetIntList("batch", [1, 4, 8], 1, 256);
+        int size = args.GetInt("size", 224, ModelSpec.MinInputSize, 4096);
+        int runs = args.GetInt("runs", 50, 1, 1_000_000);
+        int warmup = args.GetInt("warmup", 5, 0, 100_000);
+        int? threads = args.Get("threads") is null ? null : args.GetInt("threads", 0, 1, 1024);
+
+        var model = RandomInit.CreateFolded(spec, seed: 0);
+        using var engine = RexNetEngine.Create(new EngineOptions
+        {
+            Model = spec.Name, FoldedWeights = model, Device = device, MaxBatch = batches.Max(), Height = size, Width = size,
+            Threads = threads,
+        });
+        var inv = CultureInfo.InvariantCulture;
+        stdout.WriteLine($"{spec.Name} {size}x{size} on {engine.Device} ({engine.DeviceReason}); {Environment.ProcessorCount} logical cores, " +
+                         $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
+        stdout.WriteLine($"{"batch",5} {"p50 ms",9} {"p90 ms",9} {"p99 ms",9} {"img/s",9}  ({runs} runs after {warmup} warm-up)");
+        var rng = new Random(1);
+        foreach (int batch in batches)
+        {
+            var input = new float[batch * engine.ImageElements];
+            for (int i = 0; i < input.Length; i++) input[i] = (float)(rng.NextDouble() * 2 - 1);
+            var logits = new float[batch * engine.NumClasses];
+            for (int i = 0; i < warmup; i++) engine.Run(input, logits);
+            var times = new double[runs];
+            for (int i = 0; i < runs; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                engine.Run(input, logits);
+                times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }
+            Array.Sort(times);
+            double P(double q) => times[Math.Min(runs - 1, (int)Math.Ceiling(q * runs) - 1)];
+            stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.0}",
+                batch, P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50)));
+        }
+        return CommandLine.ExitOk;
+    }
+}

@@ -1,0 +1,3 @@
+using RexNet.Cli;
+
+return CommandLine.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,32 @@
+namespace RexNet.IO;
+
+/// <summary>Writes a file through a temporary sibling and a rename, so a crash never leaves half a file.</summary>
+public static class AtomicFile
+{
+    public static void Write(string path, Action<Stream> writeContent)
+    {
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full) ?? ".";
+        if (!Directory.Exists(dir))
+        {
+            throw new DirectoryNotFoundException($"{path}: output directory '{dir}' does not exist");
+        }
+        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                writeContent(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+}
