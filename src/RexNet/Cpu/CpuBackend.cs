@@ -4,44 +4,59 @@ using RexNet.Weights;
 namespace RexNet.Cpu;
 
 /// <summary>
-/// Interprets a <see cref="Plan"/> on the CPU over one preallocated arena. Plans for every batch size up
-/// to MaxBatch share the arena (slot sizes grow linearly with batch, so the max-batch plan's slots fit all).
+/// Interprets a <see cref="Plan"/> on the CPU: one arena of slots, one worker pool, and per batch size a
+/// list of jobs bound to that arena. Plans for every batch size up to MaxBatch share the arena (slot sizes
+/// grow linearly with batch, so the max-batch plan's slots fit all). Everything is allocated when the
+/// backend is created; runs allocate nothing.
 /// </summary>
 public sealed class CpuBackend : IInferenceBackend
 {
-    private readonly FoldedModel _model;
-    private readonly int _height, _width;
-    private readonly Plan?[] _plans;
+    private readonly Plan[] _plans;
+    private readonly CpuJob[][] _jobs;
     private readonly float[][] _slots;
-    private readonly float[] _seHidden;
+    private readonly WorkerPool _pool;
 
     public DeviceKind Device => DeviceKind.Cpu;
+    public VectorIsa Isa { get; }
+    public int Workers => _pool.WorkerCount;
 
-    public CpuBackend(FoldedModel model, EngineOptions options)
+    /// <summary>Bytes of activation memory the arena holds.</summary>
+    public long ArenaBytes { get; }
+
+    public CpuBackend(FoldedModel model, EngineOptions options, VectorIsa? isa = null)
     {
-        _model = model;
-        _height = options.Height;
-        _width = options.Width;
-        _plans = new Plan?[options.MaxBatch + 1];
-        var maxPlan = PlanFor(options.MaxBatch);
+        Isa = isa ?? Gemm.BestIsa;
+        int workers = options.Threads ?? Environment.ProcessorCount;
+        _plans = Enumerable.Range(1, options.MaxBatch).Select(b => Plan.Build(model, b, options.Height, options.Width)).ToArray();
+        var maxPlan = _plans[^1];
         _slots = maxPlan.SlotSizes.Select(size => new float[size]).ToArray();
-        _seHidden = new float[model.Blocks.Max(b => b.Se?.Reduced ?? 0)];
+        ArenaBytes = maxPlan.ArenaBytes;
+        _pool = new WorkerPool(workers);
+        var scratch = Enumerable.Range(0, workers).Select(_ => new float[CpuJobs.ScratchLength(maxPlan, Isa)]).ToArray();
+        _jobs = _plans.Select(p =>
+        {
+            var jobs = CpuJobs.Compile(p, _slots, workers, Isa);
+            foreach (var j in jobs)
+            {
+                j.Scratch = scratch;
+            }
+            return jobs;
+        }).ToArray();
     }
-
-    private Plan PlanFor(int batch) => _plans[batch] ??= Plan.Build(_model, batch, _height, _width);
 
     private Span<float> Buffer(Plan plan, int tensor) =>
         _slots[plan.SlotOf[tensor]].AsSpan(0, plan.Tensors[tensor].Shape.Count);
 
     public void Run(ReadOnlySpan<float> input, int batch, Span<float> logits, Span<float> features)
     {
-        var plan = PlanFor(batch);
+        var plan = _plans[batch - 1];
+        var jobs = _jobs[batch - 1];
         input.CopyTo(Buffer(plan, plan.Input.Id));
         // Features are the last thing before the classifier: stop there when logits are not wanted.
-        int stepCount = logits.IsEmpty ? plan.Steps.Count - 1 : plan.Steps.Count;
+        int stepCount = logits.IsEmpty ? jobs.Length - 1 : jobs.Length;
         for (int i = 0; i < stepCount; i++)
         {
-            Execute(plan, plan.Steps[i]);
+            _pool.Run(jobs[i], jobs[i].TaskCount);
         }
         if (!features.IsEmpty)
         {
@@ -55,12 +70,13 @@ public sealed class CpuBackend : IInferenceBackend
 
     public void RunWithStages(ReadOnlySpan<float> input, int batch, StageObserver observer)
     {
-        var plan = PlanFor(batch);
+        var plan = _plans[batch - 1];
+        var jobs = _jobs[batch - 1];
         input.CopyTo(Buffer(plan, plan.Input.Id));
-        foreach (var step in plan.Steps)
+        for (int i = 0; i < jobs.Length; i++)
         {
-            Execute(plan, step);
-            var t = plan.Tensors[step.Output];
+            _pool.Run(jobs[i], jobs[i].TaskCount);
+            var t = plan.Tensors[plan.Steps[i].Output];
             if (t.Stage is not null)
             {
                 observer(t.Stage, t.Shape, Buffer(plan, t.Id));
@@ -68,53 +84,24 @@ public sealed class CpuBackend : IInferenceBackend
         }
     }
 
-    private void Execute(Plan plan, PlanStep step)
+    /// <summary>Mean milliseconds each step takes over <paramref name="runs"/> runs: where the time goes.</summary>
+    public IReadOnlyList<(string Step, double Milliseconds)> ProfileSteps(ReadOnlySpan<float> input, int batch, int runs)
     {
-        var outShape = plan.Tensors[step.Output].Shape;
-        Span<float> y = Buffer(plan, step.Output);
-        switch (step)
+        var plan = _plans[batch - 1];
+        var jobs = _jobs[batch - 1];
+        var totals = new double[jobs.Length];
+        for (int r = 0; r < runs; r++)
         {
-            case ConvStep s:
+            input.CopyTo(Buffer(plan, plan.Input.Id));
+            for (int i = 0; i < jobs.Length; i++)
             {
-                var i = plan.Tensors[s.Input].Shape;
-                CpuOps.Conv3x3(Buffer(plan, s.Input), i.N, i.C, i.H, i.W, s.Weights.Weight, s.Weights.Bias, outShape.C, s.Stride, s.Activation, y);
-                break;
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                _pool.Run(jobs[i], jobs[i].TaskCount);
+                totals[i] += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             }
-            case PointwiseStep s:
-            {
-                var i = plan.Tensors[s.Input].Shape;
-                ReadOnlySpan<float> r = s.Residual >= 0 ? Buffer(plan, s.Residual) : default;
-                CpuOps.Pointwise(Buffer(plan, s.Input), i.N, i.C, i.Spatial, s.Weights.Weight, s.Weights.Bias, outShape.C, s.Activation, r, s.ResidualChannels, y);
-                break;
-            }
-            case DepthwiseStep s:
-            {
-                var i = plan.Tensors[s.Input].Shape;
-                CpuOps.Depthwise3x3(Buffer(plan, s.Input), i.N, i.C, i.H, i.W, s.Weights.Weight, s.Weights.Bias, s.Stride, s.Activation, y);
-                break;
-            }
-            case ChannelMeanStep s:
-            {
-                var i = plan.Tensors[s.Input].Shape;
-                CpuOps.ChannelMean(Buffer(plan, s.Input), i.N, i.C, i.Spatial, y);
-                break;
-            }
-            case SeExciteStep s:
-                CpuOps.SeExcite(Buffer(plan, s.Input), outShape.N, s.Weights.Channels, s.Weights.Reduced,
-                    s.Weights.Fc1Weight, s.Weights.Fc1Bias, s.Weights.Fc2Weight, s.Weights.Fc2Bias, y, _seHidden);
-                break;
-            case ScaleRelu6Step s:
-                CpuOps.ScaleRelu6(Buffer(plan, s.Input), Buffer(plan, s.Gate), outShape.N, outShape.C, outShape.Spatial, y);
-                break;
-            case LinearStep s:
-                CpuOps.Linear(Buffer(plan, s.Input), outShape.N, s.InFeatures, s.Weight, s.Bias, s.OutFeatures, y);
-                break;
-            default:
-                throw new NotSupportedException($"CPU backend has no op for {step.GetType().Name}");
         }
+        return plan.Steps.Select((s, i) => (s.Name, totals[i] / runs)).ToArray();
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _pool.Dispose();
 }

@@ -1,11 +1,12 @@
+using System.Numerics.Tensors;
 using RexNet.Model;
 
 namespace RexNet.Cpu;
 
 /// <summary>
 /// The CPU ops, one per plan step kind, over float32 NCHW spans. Each is the CPU twin of a CUDA kernel:
-/// kernel tests compare against these. Whole-tensor entry points run single-threaded; the CPU backend
-/// calls the range variants from its worker pool.
+/// kernel tests compare against these. The whole-tensor entry points run on the calling thread; the CPU
+/// backend runs the same task functions from its worker pool.
 /// </summary>
 public static class CpuOps
 {
@@ -18,86 +19,15 @@ public static class CpuOps
 
     /// <summary>Dense 3x3 conv, padding 1, weight [cout, cin, 3, 3], then bias and activation.</summary>
     public static void Conv3x3(ReadOnlySpan<float> x, int n, int cin, int h, int w, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, int cout, int stride, Activation act, Span<float> y) =>
-        Conv3x3Planes(x, n, cin, h, w, weight, bias, cout, stride, act, y, 0, n * cout);
-
-    /// <summary><see cref="Conv3x3"/> for output planes [first, first+count) of the n*cout planes.</summary>
-    public static void Conv3x3Planes(ReadOnlySpan<float> x, int n, int cin, int h, int w, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, int cout, int stride, Activation act, Span<float> y, int first, int count)
+        ReadOnlySpan<float> bias, int cout, int stride, Activation act, Span<float> y)
     {
-        int oh = ModelSpec.ConvOutSize(h, stride), ow = ModelSpec.ConvOutSize(w, stride);
-        for (int plane = first; plane < first + count; plane++)
+        var isa = Gemm.BestIsa;
+        int pixels = ModelSpec.ConvOutSize(h, stride) * ModelSpec.ConvOutSize(w, stride);
+        var g = GemmTiling.Create(n, cout, pixels, 1, isa);
+        var scratch = new float[GemmConv.Conv3x3ScratchLength(cin, isa)];
+        for (int t = 0; t < g.TaskCount; t++)
         {
-            int b = plane / cout, co = plane % cout;
-            Span<float> outPlane = y.Slice(plane * oh * ow, oh * ow);
-            outPlane.Fill(bias[co]);
-            for (int ci = 0; ci < cin; ci++)
-            {
-                Accumulate3x3(x.Slice((b * cin + ci) * h * w, h * w), h, w, weight.Slice((co * cin + ci) * 9, 9), stride, outPlane, oh, ow);
-            }
-            ApplyActivation(outPlane, act);
-        }
-    }
-
-    /// <summary>Depthwise 3x3 conv, padding 1, weight [c, 1, 3, 3], then bias and activation.</summary>
-    public static void Depthwise3x3(ReadOnlySpan<float> x, int n, int c, int h, int w, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, int stride, Activation act, Span<float> y) =>
-        Depthwise3x3Planes(x, c, h, w, weight, bias, stride, act, y, 0, n * c);
-
-    public static void Depthwise3x3Planes(ReadOnlySpan<float> x, int c, int h, int w, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, int stride, Activation act, Span<float> y, int first, int count)
-    {
-        int oh = ModelSpec.ConvOutSize(h, stride), ow = ModelSpec.ConvOutSize(w, stride);
-        for (int plane = first; plane < first + count; plane++)
-        {
-            int ch = plane % c;
-            Span<float> outPlane = y.Slice(plane * oh * ow, oh * ow);
-            outPlane.Fill(bias[ch]);
-            Accumulate3x3(x.Slice(plane * h * w, h * w), h, w, weight.Slice(ch * 9, 9), stride, outPlane, oh, ow);
-            ApplyActivation(outPlane, act);
-        }
-    }
-
-    /// <summary>out += conv3x3(in) for one plane, zero padding 1. Interior rows/columns skip bounds checks.</summary>
-    private static void Accumulate3x3(ReadOnlySpan<float> src, int h, int w, ReadOnlySpan<float> k, int stride,
-        Span<float> dst, int oh, int ow)
-    {
-        for (int oy = 0; oy < oh; oy++)
-        {
-            int iy0 = oy * stride - 1;
-            Span<float> dstRow = dst.Slice(oy * ow, ow);
-            for (int ky = 0; ky < 3; ky++)
-            {
-                int iy = iy0 + ky;
-                if ((uint)iy >= (uint)h)
-                {
-                    continue;
-                }
-                ReadOnlySpan<float> srcRow = src.Slice(iy * w, w);
-                float k0 = k[ky * 3], k1 = k[ky * 3 + 1], k2 = k[ky * 3 + 2];
-                for (int ox = 0; ox < ow; ox++)
-                {
-                    int ix = ox * stride - 1;
-                    float s = 0f;
-                    if ((uint)ix < (uint)w) s += k0 * srcRow[ix];
-                    if ((uint)(ix + 1) < (uint)w) s += k1 * srcRow[ix + 1];
-                    if ((uint)(ix + 2) < (uint)w) s += k2 * srcRow[ix + 2];
-                    dstRow[ox] += s;
-                }
-            }
-        }
-    }
-
-    public static void ApplyActivation(Span<float> v, Activation act)
-    {
-        switch (act)
-        {
-            case Activation.Silu:
-                for (int i = 0; i < v.Length; i++) v[i] = v[i] / (1f + MathF.Exp(-v[i]));
-                break;
-            case Activation.Relu6:
-                for (int i = 0; i < v.Length; i++) v[i] = Math.Clamp(v[i], 0f, 6f);
-                break;
+            GemmConv.Conv3x3Task(g, x, cin, h, w, stride, weight, bias, act, y, t, scratch, isa);
         }
     }
 
@@ -108,31 +38,43 @@ public static class CpuOps
     public static void Pointwise(ReadOnlySpan<float> x, int n, int cin, int hw, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, int cout, Activation act, ReadOnlySpan<float> residual, int residualChannels, Span<float> y)
     {
-        for (int b = 0; b < n; b++)
+        var isa = Gemm.BestIsa;
+        var g = GemmTiling.Create(n, cout, hw, 1, isa);
+        var scratch = new float[GemmTiling.ScratchLength(cin, isa)];
+        for (int t = 0; t < g.TaskCount; t++)
         {
-            Gemm.Multiply(weight, x.Slice(b * cin * hw, cin * hw), y.Slice(b * cout * hw, cout * hw), cout, hw, cin, 0, cout);
-            for (int o = 0; o < cout; o++)
-            {
-                Span<float> row = y.Slice((b * cout + o) * hw, hw);
-                float bo = bias[o];
-                for (int p = 0; p < hw; p++) row[p] = Activate(row[p] + bo, act);
-                if (o < residualChannels)
-                {
-                    ReadOnlySpan<float> r = residual.Slice((b * residualChannels + o) * hw, hw);
-                    for (int p = 0; p < hw; p++) row[p] += r[p];
-                }
-            }
+            GemmConv.PointwiseTask(g, x, cin, weight, bias, act, residual, residualChannels, y, t, scratch, isa);
+        }
+    }
+
+    /// <summary>Depthwise 3x3 conv, padding 1, weight [c, 1, 3, 3], then bias and activation.</summary>
+    public static void Depthwise3x3(ReadOnlySpan<float> x, int n, int c, int h, int w, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, int stride, Activation act, Span<float> y) =>
+        Depthwise.Planes(x, c, h, w, weight, bias, stride, act, y, 0, n * c, new float[Depthwise.ScratchLength(h, w)], Gemm.BestIsa);
+
+    public static void ApplyActivation(Span<float> v, Activation act)
+    {
+        switch (act)
+        {
+            case Activation.Silu:
+                for (int i = 0; i < v.Length; i++) v[i] = Activate(v[i], act);
+                break;
+            case Activation.Relu6:
+                TensorPrimitives.Max(v, 0f, v);
+                TensorPrimitives.Min(v, 6f, v);
+                break;
         }
     }
 
     /// <summary>y[b,c] = mean over H*W of x[b,c,:,:].</summary>
-    public static void ChannelMean(ReadOnlySpan<float> x, int n, int c, int hw, Span<float> y)
+    public static void ChannelMean(ReadOnlySpan<float> x, int n, int c, int hw, Span<float> y) =>
+        ChannelMeanPlanes(x, hw, y, 0, n * c);
+
+    public static void ChannelMeanPlanes(ReadOnlySpan<float> x, int hw, Span<float> y, int first, int count)
     {
-        for (int plane = 0; plane < n * c; plane++)
+        for (int plane = first; plane < first + count; plane++)
         {
-            double sum = 0;
-            foreach (float v in x.Slice(plane * hw, hw)) sum += v;
-            y[plane] = (float)(sum / hw);
+            y[plane] = TensorPrimitives.Sum(x.Slice(plane * hw, hw)) / hw;
         }
     }
 
@@ -145,46 +87,46 @@ public static class CpuOps
             ReadOnlySpan<float> p = pooled.Slice(b * c, c);
             for (int r = 0; r < rd; r++)
             {
-                float s = b1[r];
-                ReadOnlySpan<float> row = w1.Slice(r * c, c);
-                for (int i = 0; i < c; i++) s += row[i] * p[i];
-                hidden[r] = MathF.Max(s, 0f);
+                hidden[r] = MathF.Max(TensorPrimitives.Dot(w1.Slice(r * c, c), p) + b1[r], 0f);
             }
+            Span<float> g = gate.Slice(b * c, c);
             for (int o = 0; o < c; o++)
             {
-                float s = b2[o];
-                ReadOnlySpan<float> row = w2.Slice(o * rd, rd);
-                for (int r = 0; r < rd; r++) s += row[r] * hidden[r];
-                gate[b * c + o] = 1f / (1f + MathF.Exp(-s));
+                g[o] = TensorPrimitives.Dot(w2.Slice(o * rd, rd), hidden[..rd]) + b2[o];
             }
+            TensorPrimitives.Sigmoid(g, g);
         }
     }
 
     /// <summary>y = relu6(x * gate[b,c]) per plane.</summary>
-    public static void ScaleRelu6(ReadOnlySpan<float> x, ReadOnlySpan<float> gate, int n, int c, int hw, Span<float> y)
+    public static void ScaleRelu6(ReadOnlySpan<float> x, ReadOnlySpan<float> gate, int n, int c, int hw, Span<float> y) =>
+        ScaleRelu6Planes(x, gate, hw, y, 0, n * c);
+
+    public static void ScaleRelu6Planes(ReadOnlySpan<float> x, ReadOnlySpan<float> gate, int hw, Span<float> y, int first, int count)
     {
-        for (int plane = 0; plane < n * c; plane++)
+        for (int plane = first; plane < first + count; plane++)
         {
-            float g = gate[plane];
-            ReadOnlySpan<float> src = x.Slice(plane * hw, hw);
             Span<float> dst = y.Slice(plane * hw, hw);
-            for (int i = 0; i < hw; i++) dst[i] = Math.Clamp(src[i] * g, 0f, 6f);
+            TensorPrimitives.Multiply(x.Slice(plane * hw, hw), gate[plane], dst);
+            TensorPrimitives.Max(dst, 0f, dst);
+            TensorPrimitives.Min(dst, 6f, dst);
         }
     }
 
     /// <summary>y[b,o] = sum_i W[o,i] x[b,i] + bias[o]; W [out, in].</summary>
     public static void Linear(ReadOnlySpan<float> x, int n, int inFeatures, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        int outFeatures, Span<float> y)
+        int outFeatures, Span<float> y) => LinearOutputs(x, n, inFeatures, weight, bias, outFeatures, y, 0, outFeatures);
+
+    /// <summary>Outputs [first, first+count) of every image: each weight row is read once for the whole batch.</summary>
+    public static void LinearOutputs(ReadOnlySpan<float> x, int n, int inFeatures, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        int outFeatures, Span<float> y, int first, int count)
     {
-        for (int b = 0; b < n; b++)
+        for (int o = first; o < first + count; o++)
         {
-            ReadOnlySpan<float> xb = x.Slice(b * inFeatures, inFeatures);
-            for (int o = 0; o < outFeatures; o++)
+            ReadOnlySpan<float> row = weight.Slice(o * inFeatures, inFeatures);
+            for (int b = 0; b < n; b++)
             {
-                float s = bias[o];
-                ReadOnlySpan<float> row = weight.Slice(o * inFeatures, inFeatures);
-                for (int i = 0; i < inFeatures; i++) s += row[i] * xb[i];
-                y[b * outFeatures + o] = s;
+                y[b * outFeatures + o] = TensorPrimitives.Dot(row, x.Slice(b * inFeatures, inFeatures)) + bias[o];
             }
         }
     }
@@ -195,8 +137,8 @@ public static class CpuOps
         for (int plane = 0; plane < n * c; plane++)
         {
             Span<float> row = x.Slice(plane * hw, hw);
-            float bo = bias[plane % c];
-            for (int i = 0; i < hw; i++) row[i] = Activate(row[i] + bo, act);
+            TensorPrimitives.Add(row, bias[plane % c], row);
+            ApplyActivation(row, act);
         }
     }
 
@@ -206,8 +148,7 @@ public static class CpuOps
         for (int b = 0; b < n; b++)
         {
             Span<float> dst = y.Slice(b * cOut * hw, cRes * hw);
-            ReadOnlySpan<float> src = residual.Slice(b * cRes * hw, cRes * hw);
-            for (int i = 0; i < dst.Length; i++) dst[i] += src[i];
+            TensorPrimitives.Add(dst, residual.Slice(b * cRes * hw, cRes * hw), dst);
         }
     }
 }

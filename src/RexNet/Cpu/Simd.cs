@@ -1,0 +1,63 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace RexNet.Cpu;
+
+/// <summary>
+/// The few vector operations the GEMM micro-kernel needs, so that one kernel serves both AVX-512
+/// (<see cref="Simd512"/>) and AVX2 (<see cref="Simd256"/>); the JIT specialises it per struct.
+/// </summary>
+public interface ISimd<TVec> where TVec : struct
+{
+    static abstract int Width { get; }
+    static abstract TVec Zero { get; }
+    static abstract TVec Load(ref float source);
+    static abstract TVec Broadcast(float value);
+    static abstract TVec MultiplyAdd(TVec a, TVec b, TVec addend);
+    static abstract void Store(TVec value, ref float destination);
+}
+
+public readonly struct Simd512 : ISimd<Vector512<float>>
+{
+    public static int Width => Vector512<float>.Count;
+    public static Vector512<float> Zero => Vector512<float>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load(ref float source) => Vector512.LoadUnsafe(ref source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> addend) =>
+        Vector512.FusedMultiplyAdd(a, b, addend);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> value, ref float destination) => value.StoreUnsafe(ref destination);
+}
+
+public readonly struct Simd256 : ISimd<Vector256<float>>
+{
+    public static int Width => Vector256<float>.Count;
+    public static Vector256<float> Zero => Vector256<float>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load(ref float source) => Vector256.LoadUnsafe(ref source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> addend) =>
+        Vector256.FusedMultiplyAdd(a, b, addend);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<float> value, ref float destination) => value.StoreUnsafe(ref destination);
+}
+
+public readonly struct Simd128 : ISimd<Vector128<float>>
+{
+    public static int Width => Vector128<float>.Count;
+    public static Vector128<float> Zero => Vector128<float>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(ref float source) => Vector128.LoadUnsafe(ref source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> addend) =>
+        Vector128.FusedMultiplyAdd(a, b, addend);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<float> value, ref float destination) => value.StoreUnsafe(ref destination);
+}

@@ -1,0 +1,161 @@
+using RexNet.Cpu;
+using RexNet.Model;
+using RexNet.Tests.Support;
+
+namespace RexNet.Tests.Cpu;
+
+/// <summary>Every CPU op against a naive loop, on odd shapes (batch 3, 13 channels, 7x5) and ReXNet-like ones.</summary>
+public class CpuOpsTests
+{
+    private const double Tol = 2e-6;
+
+    [Theory]
+    [InlineData(3, 3, 13, 7, 5, 2, Activation.Silu)]
+    [InlineData(3, 3, 13, 7, 5, 1, Activation.Silu)]
+    [InlineData(2, 5, 7, 9, 4, 1, Activation.None)]
+    [InlineData(1, 3, 32, 64, 48, 2, Activation.Silu)]
+    public void Conv3x3MatchesNaive(int n, int cin, int cout, int h, int w, int stride, Activation act)
+    {
+        var x = NaiveOps.Random(n * cin * h * w, 1);
+        var wt = NaiveOps.Random(cout * cin * 9, 2, 0.3f);
+        var bias = NaiveOps.Random(cout, 3);
+        var expected = NaiveOps.Conv3x3(x, n, cin, h, w, wt, bias, cout, 1, stride, act);
+        var y = new float[expected.Length];
+        CpuOps.Conv3x3(x, n, cin, h, w, wt, bias, cout, stride, act, y);
+        Compare.Close(y, expected, Tol, "conv3x3");
+    }
+
+    [Theory]
+    [InlineData(3, 13, 7, 5, 1, Activation.None)]
+    [InlineData(3, 13, 7, 5, 2, Activation.Relu6)]
+    [InlineData(2, 6, 1, 1, 1, Activation.Relu6)]
+    [InlineData(1, 17, 40, 37, 2, Activation.None)]
+    [InlineData(1, 5, 33, 70, 1, Activation.Relu6)]
+    [InlineData(2, 4, 14, 14, 1, Activation.None)]
+    [InlineData(1, 8, 56, 56, 2, Activation.Relu6)]
+    public void DepthwiseMatchesNaive(int n, int c, int h, int w, int stride, Activation act)
+    {
+        var x = NaiveOps.Random(n * c * h * w, 4, 4f);
+        var wt = NaiveOps.Random(c * 9, 5);
+        var bias = NaiveOps.Random(c, 6);
+        var expected = NaiveOps.Conv3x3(x, n, c, h, w, wt, bias, c, c, stride, act);
+        var y = new float[expected.Length];
+        CpuOps.Depthwise3x3(x, n, c, h, w, wt, bias, stride, act, y);
+        Compare.Close(y, expected, Tol, "depthwise");
+    }
+
+    [Theory]
+    [InlineData(3, 13, 35, 11, Activation.Silu, 0)]
+    [InlineData(3, 13, 35, 17, Activation.None, 13)]
+    [InlineData(1, 27, 3136, 38, Activation.None, 27)]
+    [InlineData(2, 16, 300, 96, Activation.Silu, 0)]
+    [InlineData(1, 185, 49, 1280, Activation.Silu, 0)]
+    [InlineData(2, 7, 1, 5, Activation.Relu6, 0)]
+    public void PointwiseMatchesNaive(int n, int cin, int hw, int cout, Activation act, int residualChannels)
+    {
+        var x = NaiveOps.Random(n * cin * hw, 7);
+        var wt = NaiveOps.Random(cout * cin, 8, 0.5f);
+        var bias = NaiveOps.Random(cout, 9);
+        var residual = residualChannels > 0 ? NaiveOps.Random(n * residualChannels * hw, 10) : null;
+        var expected = NaiveOps.Pointwise(x, n, cin, hw, wt, bias, cout, act, residual, residualChannels);
+        var y = new float[expected.Length];
+        CpuOps.Pointwise(x, n, cin, hw, wt, bias, cout, act, residual, residualChannels, y);
+        Compare.Close(y, expected, 1e-5, "pointwise");
+    }
+
+    [Theory]
+    [InlineData(VectorIsa.Vector128)]
+    [InlineData(VectorIsa.Vector256)]
+    [InlineData(VectorIsa.Vector512)]
+    public void GemmIsCorrectForEveryVectorWidth(VectorIsa isa)
+    {
+        if (isa == VectorIsa.Vector512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            Assert.Skip("this CPU has no AVX-512; Vector512 would run in software");
+        }
+        foreach (var (m, n, k) in new[] { (13, 35, 7), (6, 32, 1), (1, 1, 1), (97, 200, 61) })
+        {
+            var a = NaiveOps.Random(m * k, m);
+            var b = NaiveOps.Random(k * n, n);
+            var expected = NaiveOps.Pointwise(b, 1, k, n, a, new float[m], m, Activation.None, null, 0);
+            var c = new float[m * n];
+            Gemm.Multiply(a, b, c, m, n, k, isa);
+            Compare.Close(c, expected, 1e-5, $"gemm {m}x{n}x{k} {isa}");
+        }
+    }
+
+    [Fact]
+    public void ChannelMeanMatchesNaive()
+    {
+        var x = NaiveOps.Random(3 * 13 * 35, 11);
+        var y = new float[3 * 13];
+        CpuOps.ChannelMean(x, 3, 13, 35, y);
+        Compare.Close(y, NaiveOps.Mean(x, 39, 35), Tol, "mean");
+    }
+
+    [Fact]
+    public void SeExciteMatchesNaive()
+    {
+        int n = 3, c = 13, rd = 5;
+        var p = NaiveOps.Random(n * c, 12);
+        var w1 = NaiveOps.Random(rd * c, 13);
+        var b1 = NaiveOps.Random(rd, 14);
+        var w2 = NaiveOps.Random(c * rd, 15);
+        var b2 = NaiveOps.Random(c, 16);
+        var gate = new float[n * c];
+        CpuOps.SeExcite(p, n, c, rd, w1, b1, w2, b2, gate, new float[rd]);
+        Compare.Close(gate, NaiveOps.SeExcite(p, n, c, rd, w1, b1, w2, b2), Tol, "se excite");
+    }
+
+    [Fact]
+    public void ScaleRelu6MatchesNaive()
+    {
+        int n = 3, c = 13, hw = 35;
+        var x = NaiveOps.Random(n * c * hw, 17, 10f);
+        var g = NaiveOps.Random(n * c, 18);
+        var y = new float[x.Length];
+        CpuOps.ScaleRelu6(x, g, n, c, hw, y);
+        var expected = x.Select((v, i) => Math.Clamp(v * g[i / hw], 0f, 6f)).ToArray();
+        Compare.Close(y, expected, 0, "scale relu6");
+    }
+
+    [Fact]
+    public void LinearMatchesNaive()
+    {
+        var x = NaiveOps.Random(3 * 37, 19);
+        var w = NaiveOps.Random(11 * 37, 20);
+        var b = NaiveOps.Random(11, 21);
+        var y = new float[3 * 11];
+        CpuOps.Linear(x, 3, 37, w, b, 11, y);
+        Compare.Close(y, NaiveOps.Linear(x, 3, 37, w, b, 11), Tol, "linear");
+    }
+
+    [Theory]
+    [InlineData(Activation.Silu)]
+    [InlineData(Activation.Relu6)]
+    [InlineData(Activation.None)]
+    public void BiasActivationMatchesNaive(Activation act)
+    {
+        int n = 3, c = 13, hw = 35;
+        var x = NaiveOps.Random(n * c * hw, 22, 8f);
+        var bias = NaiveOps.Random(c, 23);
+        var expected = x.Select((v, i) => (float)NaiveOps.Act(v + (double)bias[i / hw % c], act)).ToArray();
+        CpuOps.BiasActivation(x, n, c, hw, bias, act);
+        Compare.Close(x, expected, Tol, "bias+act");
+    }
+
+    [Fact]
+    public void PartialResidualAddTouchesOnlyTheFirstChannels()
+    {
+        int n = 3, cOut = 13, cRes = 7, hw = 35;
+        var y = NaiveOps.Random(n * cOut * hw, 24);
+        var r = NaiveOps.Random(n * cRes * hw, 25);
+        var expected = y.Select((v, i) =>
+        {
+            int b = i / (cOut * hw), ch = i / hw % cOut, p = i % hw;
+            return ch < cRes ? v + r[(b * cRes + ch) * hw + p] : v;
+        }).ToArray();
+        CpuOps.PartialResidualAdd(y, r, n, cOut, cRes, hw);
+        Compare.Close(y, expected, 0, "residual");
+    }
+}
