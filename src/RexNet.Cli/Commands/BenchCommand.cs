@@ -10,8 +10,8 @@ public sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
     public string Summary => "measure p50/p90/p99 latency per batch size";
-    public string Usage => "[--model NAME] [--device cpu] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N]";
-    public IReadOnlyCollection<string> Flags => ["model", "device", "batch", "size", "runs", "warmup", "threads"];
+    public string Usage => "[--model NAME] [--device cpu] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE]";
+    public IReadOnlyCollection<string> Flags => ["model", "device", "batch", "size", "runs", "warmup", "threads", "json"];
     public IReadOnlyCollection<string> Switches => [];
 
     public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
@@ -36,6 +36,7 @@ public sealed class BenchCommand : ICommand
                          $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
         stdout.WriteLine($"{"batch",5} {"p50 ms",9} {"p90 ms",9} {"p99 ms",9} {"img/s",9}  ({runs} runs after {warmup} warm-up)");
         var rng = new Random(1);
+        var results = new List<object>();
         foreach (int batch in batches)
         {
             var input = new float[batch * engine.ImageElements];
@@ -53,6 +54,25 @@ public sealed class BenchCommand : ICommand
             double P(double q) => times[Math.Min(runs - 1, (int)Math.Ceiling(q * runs) - 1)];
             stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.0}",
                 batch, P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50)));
+            results.Add(new { batch, p50_ms = P(0.50), p90_ms = P(0.90), p99_ms = P(0.99), images_per_s = batch * 1000.0 / P(0.50) });
+        }
+        if (args.Get("json") is { } jsonPath)
+        {
+            var report = new
+            {
+                model = spec.Name, height = size, width = size, device = engine.Device.ToString().ToLowerInvariant(),
+                device_reason = engine.DeviceReason, runs, warmup, threads = threads ?? Environment.ProcessorCount,
+                machine = new
+                {
+                    logical_cores = Environment.ProcessorCount,
+                    os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+                    runtime = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+                    simd = RexNet.Cpu.Gemm.BestIsa.ToString(),
+                },
+                timestamp_utc = DateTime.UtcNow.ToString("O"),
+                results,
+            };
+            RexNet.IO.AtomicFile.Write(jsonPath, s => System.Text.Json.JsonSerializer.Serialize(s, report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         }
         return CommandLine.ExitOk;
     }
