@@ -4,6 +4,7 @@
 // Layout: float32 NCHW. x [n, c, hw] (hw = H*W, updated in place); bias [c].
 // Launch: rexnet_bias_activation with grid (ceil(n*c*hw / BIAS_ACTIVATION_BLOCK), 1, 1),
 //         block (BIAS_ACTIVATION_BLOCK, 1, 1). One thread per element; element counts must fit in int.
+//         Any block size works (the index uses blockDim.x); the constant is the tuned one.
 // Variants: activation is an argument: 1 (SiLU) after expansions and the final 1x1, 0 (none) after
 //           projections; 2 (ReLU6) is accepted for completeness.
 #include "rexnet_common.cuh"

@@ -4,10 +4,10 @@
 // Layout: float32 NCHW. x [n, c, h, w]; weight [c, 1, 3, 3]; bias [c];
 //         y [n, c, oh, ow] with oh = (h - 1) / stride + 1, ow = (w - 1) / stride + 1.
 // Launch: rexnet_depthwise3x3 with grid (ceil(n*c*oh*ow / DEPTHWISE3X3_BLOCK), 1, 1),
-//         block (DEPTHWISE3X3_BLOCK, 1, 1). One thread per output element, consecutive threads on
-//         consecutive output columns; the 9 taps of a channel stay in registers. A flat index keeps
-//         every thread busy on the late 7x7 and 14x14 stages, where a 2-D tile would idle most of
-//         a block. Element counts must fit in int.
+//         block (DEPTHWISE3X3_BLOCK, 1, 1). Any block size works (the index uses blockDim.x); the
+//         constant is the tuned one. One thread per output element, consecutive threads on
+//         consecutive output columns. A flat index keeps every thread busy on the late 7x7 and
+//         14x14 stages, where a 2-D tile would idle most of a block. Element counts must fit in int.
 // Variants: activation is an argument: 2 (ReLU6) for blocks without SE, 0 (none) before an SE.
 #include "rexnet_common.cuh"
 

@@ -5,6 +5,7 @@
 // Launch: rexnet_partial_residual_add with grid (ceil(n*cres*hw / PARTIAL_RESIDUAL_ADD_BLOCK), 1, 1),
 //         block (PARTIAL_RESIDUAL_ADD_BLOCK, 1, 1). One thread per residual element, so the channels
 //         past cres are never touched; counts must fit in int.
+//         Any block size works (the index uses blockDim.x); the constant is the tuned one.
 #include "rexnet_common.cuh"
 
 #define PARTIAL_RESIDUAL_ADD_BLOCK 256

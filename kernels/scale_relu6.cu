@@ -4,6 +4,7 @@
 // Layout: float32 NCHW. x and y [n, c, hw] (hw = H*W; y may not alias x); gate [n, c].
 // Launch: rexnet_scale_relu6 with grid (ceil(planes*hw / SCALE_RELU6_BLOCK), 1, 1),
 //         block (SCALE_RELU6_BLOCK, 1, 1), planes = n*c. One thread per element; counts must fit in int.
+//         Any block size works (the index uses blockDim.x); the constant is the tuned one.
 #include "rexnet_common.cuh"
 
 #define SCALE_RELU6_BLOCK 256

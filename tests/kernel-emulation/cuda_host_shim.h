@@ -1,7 +1,9 @@
 // cuda_host_shim.h - runs the kernels/*.cu sources on the CPU, unchanged, for the kernel tests.
 //
-// Compile a kernel file with g++ -x c++ -include cuda_host_shim.h (the tests do this through a
-// generated wrapper, see KernelEmulator.cs) and link it with emu_runtime.cpp. The shim maps CUDA's
+// Compile a kernel file with g++ -x c++ -include cuda_host_shim.h and link it with emu_runtime.cpp.
+// The tests do this themselves (tests/RexNet.Tests/Kernels/Emulation/EmulatorBuild.cs): one wrapper
+// per kernels/*.cu that includes it inside a namespace and registers its entry points (emu_runtime.h),
+// built into librexnet_kernel_emu.so and cached by a hash of the sources. The shim maps CUDA's
 // kernel-side vocabulary onto a host emulation:
 //
 //   * Blocks run one after another (in reverse order under the reverse schedule).
@@ -39,16 +41,15 @@
 //     them in a fixed order, so the result is deterministic where the GPU's is not), and missing
 //     __threadfence/volatile (memory-model effects do not exist on one host thread);
 //   * dependencies between blocks (blocks run to completion one after another);
-//   * reads past a buffer that land beyond the guard pages, and wrong results that only arise with
+//   * reads or writes that land beyond the NaN guard zones around each test buffer (4 KiB a side),
+//     a missing barrier whose stale value happens to equal the right one, and wrong results that only arise with
 //     FMA contraction or the device's libm (host libm is used; NVRTC contracts a*b+c into fma, so
 //     results differ in the last bits - the tests compare with a tolerance);
 //   * resource limits: registers, shared memory per block, occupancy, speed (NVRTC + ptxas report
 //     these; see the NVRTC tests).
 //
 // Not provided (a kernel using them fails to compile here): dynamic shared memory (extern __shared__),
-// atomics, textures, cooperative groups, __activemask, fast-math intrinsics. __shared__ variables
-// must be declared in kernels or non-inline __device__ functions, not inside header-defined inline
-// helpers (pass the shared array to the helper instead).
+// atomics, textures, cooperative groups, __activemask, fast-math intrinsics.
 #pragma once
 
 #include <math.h>
