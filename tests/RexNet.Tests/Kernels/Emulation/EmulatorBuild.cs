@@ -5,8 +5,9 @@ using System.Text;
 namespace RexNet.Tests.Kernels.Emulation;
 
 /// <summary>
-/// Builds librexnet_kernel_emu.so with g++ from kernels/*.cu, the self-test kernels and the shim, into a
-/// cache folder named by a hash of every input, so `dotnet test` alone builds it once per source change.
+/// Builds librexnet_kernel_emu.so with g++ from kernels/*.cu, the self-test kernels and the shim, into
+/// kernel-emulation/&lt;hash of every input&gt;/ beside the test binaries (not /tmp, which may be mounted
+/// noexec), so `dotnet test` alone builds it once per source change. Older builds there are removed.
 /// Each .cu file is wrapped in a namespace of its own (kernel files may reuse helper names, as NVRTC
 /// compiles them one at a time) and each of its extern "C" __global__ entry points is registered.
 /// </summary>
@@ -28,7 +29,8 @@ public static class EmulatorBuild
             .. Directory.GetFiles(KernelSources.EmulationFolder, "*.h"),
             .. Directory.GetFiles(KernelSources.EmulationFolder, "*.cpp"),
         ];
-        string folder = Path.Combine(Path.GetTempPath(), "rexnet-kernel-emu", Hash(inputs));
+        string cache = Path.Combine(AppContext.BaseDirectory, "kernel-emulation");
+        string folder = Path.Combine(cache, Hash(inputs));
         string library = Path.Combine(folder, LibraryName);
         if (File.Exists(library))
         {
@@ -56,6 +58,7 @@ public static class EmulatorBuild
             {
                 // Another test process finished the same build first; its library is identical.
             }
+            RemoveOlderBuilds(cache, folder);
         }
         finally
         {
@@ -65,6 +68,24 @@ public static class EmulatorBuild
             }
         }
         return library;
+    }
+
+    /// <summary>Best effort: a folder another test process still uses may stay until the next build.</summary>
+    private static void RemoveOlderBuilds(string cache, string keep)
+    {
+        foreach (string dir in Directory.GetDirectories(cache).Where(d => d != keep && !d.Contains(".tmp-", StringComparison.Ordinal)))
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     private static string WriteWrapper(string folder, string kernelFile, int index)
