@@ -1,0 +1,21 @@
+using RexNet.Tests.Kernels.Ops;
+
+namespace RexNet.Tests.Kernels;
+
+/// <summary>Every kernel op test. Adding an op is one class in Ops/ and one line here.</summary>
+public static class KernelOpRegistry
+{
+    public static IReadOnlyList<IKernelOpTest> All { get; } =
+    [
+        new Conv3x3OpTest(),
+        new Depthwise3x3OpTest(),
+        new BiasActivationOpTest(),
+        new SeSqueezeOpTest(),
+        new GlobalAvgPoolOpTest(),
+        new SeExciteOpTest(),
+        new ScaleRelu6OpTest(),
+        new PartialResidualAddOpTest(),
+    ];
+
+    public static IKernelOpTest Get(string name) => All.Single(op => op.Name == name);
+}

@@ -1,0 +1,34 @@
+using RexNet.Tests.Kernels.Emulation;
+
+namespace RexNet.Tests.Kernels;
+
+/// <summary>One kernel op under test: its entry points, its cases and how to check a case against the CPU twin.</summary>
+public interface IKernelOpTest
+{
+    string Name { get; }
+
+    /// <summary>The extern "C" entry points this op's cases launch.</summary>
+    IReadOnlyList<string> EntryPoints { get; }
+
+    IReadOnlyList<string> CaseNames { get; }
+
+    /// <summary>Runs the named case through the emulated kernel and the CPU twin and compares them.</summary>
+    void Check(string caseName, Schedule schedule);
+}
+
+/// <summary>
+/// Base of the op tests: a subclass lists shapes (odd ones that stress boundaries, and real ReXNet ones)
+/// and checks one shape; a shape's ToString is its case name.
+/// </summary>
+public abstract class KernelOpTest<TShape> : IKernelOpTest where TShape : notnull
+{
+    public abstract string Name { get; }
+    public abstract IReadOnlyList<string> EntryPoints { get; }
+    protected abstract IEnumerable<TShape> Shapes { get; }
+    protected abstract void Check(TShape shape, Schedule schedule);
+
+    public IReadOnlyList<string> CaseNames => Shapes.Select(s => s.ToString()!).ToArray();
+
+    public void Check(string caseName, Schedule schedule) =>
+        Check(Shapes.Single(s => s.ToString() == caseName), schedule);
+}
