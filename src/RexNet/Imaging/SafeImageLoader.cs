@@ -63,7 +63,7 @@ public sealed class SafeImageLoader
         }
         catch (Exception e) when (IsDecodeFailure(e))
         {
-            throw new InvalidInputFileException(name, $"cannot read the image header: {OneLine(e.Message)}");
+            throw new InvalidInputFileException(name, $"cannot read the image header (truncated or corrupt file): {OneLine(e.Message)}");
         }
         if (info is null || format is null)
         {
@@ -96,7 +96,7 @@ public sealed class SafeImageLoader
         catch (Exception e) when (IsDecodeFailure(e))
         {
             image?.Dispose();
-            throw new InvalidInputFileException(name, $"cannot decode the image: {OneLine(e.Message)}");
+            throw new InvalidInputFileException(name, $"cannot decode the image (truncated or corrupt file): {OneLine(e.Message)}");
         }
     }
 
