@@ -1,10 +1,10 @@
 namespace RexNet.Cli;
 
 /// <summary>
-/// Progress on stderr: redrawn in place on a terminal; when stderr is a file or a pipe, only a line per tenth
-/// and the final line, so logs stay readable.
+/// Progress on stderr: redrawn in place on a terminal; when stderr is a file or a pipe, only the final line, plus
+/// a line per tenth of the work when <paramref name="tenthsWhenRedirected"/> (for long runs such as an evaluation).
 /// </summary>
-public sealed class ProgressLine(TextWriter stderr)
+public sealed class ProgressLine(TextWriter stderr, bool tenthsWhenRedirected = false)
 {
     private readonly bool _terminal = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
     private int _lastTenth = -1;
@@ -25,7 +25,7 @@ public sealed class ProgressLine(TextWriter stderr)
             return;
         }
         int tenth = fraction is { } f ? (int)Math.Floor(f * 10) : _lastTenth;
-        if (tenth > _lastTenth && tenth < 10)
+        if (tenthsWhenRedirected && tenth > _lastTenth && tenth < 10)
         {
             stderr.WriteLine(text);
             _lastTenth = tenth;

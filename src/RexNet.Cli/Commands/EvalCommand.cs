@@ -43,7 +43,7 @@ public sealed class EvalCommand : ICommand
         });
         stderr.WriteLine($"{entry.Name} on {engine.Device} ({engine.DeviceReason}): {samples.Count} images, batch {engine.MaxBatch}, {workers} decoders");
         var inv = CultureInfo.InvariantCulture;
-        var line = new ProgressLine(stderr);
+        var line = new ProgressLine(stderr, tenthsWhenRedirected: true);
         var report = Evaluator.Evaluate(engine, samples, new EvalOptions { Preprocess = preprocess, DecodeWorkers = workers },
             p => line.Update(string.Format(inv, "eval {0}/{1} {2} top-1 {3:P2}, {4:F1} img/s, {5} unreadable",
                 p.Done, p.Total, ProgressLine.Bar((double)p.Done / p.Total, 20),

@@ -137,6 +137,15 @@ public class HubDownloaderTests
     }
 
     [Fact]
+    public void TheTokenGoesToTheHubButNotToTheCdn()
+    {
+        using var dir = TestPaths.TempDir();
+        using var server = new LoopbackHubServer(Repo, File, RandomBytes(5_000, 8)) { CdnHost = "localhost" };
+        new HubDownloader(Settings(server, dir)).Download(Repo, File);
+        Assert.Equal(["Bearer hf_test_token", null], server.Authorizations);
+    }
+
+    [Fact]
     public void ADirectAnswerWithoutRedirectAlsoWorks()
     {
         using var dir = TestPaths.TempDir();

@@ -31,6 +31,9 @@ public sealed class LoopbackHubServer : IDisposable
     /// <summary>Whether the hub's HEAD answers with a 302 to the CDN path, as for LFS files.</summary>
     public bool RedirectToCdn { get; set; } = true;
 
+    /// <summary>Host name the CDN redirect points at; "localhost" makes it a different host from the hub's 127.0.0.1.</summary>
+    public string CdnHost { get; set; } = "127.0.0.1";
+
     public List<string> Requests { get; } = [];
     public List<string?> Authorizations { get; } = [];
 
@@ -94,7 +97,7 @@ public sealed class LoopbackHubServer : IDisposable
             };
             if (RedirectToCdn)
             {
-                h["Location"] = $"{Endpoint}{cdn}";
+                h["Location"] = $"http://{CdnHost}:{((IPEndPoint)_listener.LocalEndpoint).Port}{cdn}";
                 await WriteAsync(stream, "302 Found", h, [], 0);
                 return;
             }
