@@ -14,7 +14,7 @@ public delegate void DownloadProgress(long received, long? total);
 /// against the ETag's digest and the announced size, and only then renamed into place, so the cache never holds a
 /// partial or corrupt blob.
 /// </summary>
-public sealed class HubDownloader(HubSettings settings, HttpMessageHandler? handler = null)
+public sealed class HubDownloader(HubSettings settings)
 {
     private const int MaxRedirects = 5;
     private const string Revision = "main";
@@ -63,11 +63,13 @@ public sealed class HubDownloader(HubSettings settings, HttpMessageHandler? hand
     private Uri ResolveUri(string repo, string file) =>
         new($"{settings.Endpoint}/{repo}/resolve/{Revision}/{file}");
 
-    private HttpClient CreateClient()
-    {
-        var inner = handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(20) };
-        return new HttpClient(inner, disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
-    }
+    /// <summary>Redirects are followed by hand, so the token is only ever sent to the hub itself; time limits are
+    /// per request and per stalled read instead of one for the whole (possibly long) download.</summary>
+    private static HttpClient CreateClient() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(20) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
 
     /// <summary>HEAD without following the redirect to the CDN (its headers are the ones that matter), except
     /// relative redirects, which the hub uses for renamed repositories.</summary>
