@@ -16,6 +16,9 @@ public static class CommandLine
         new InitCommand(),
         new RunCommand(),
         new BenchCommand(),
+        new PreprocessCommand(),
+        new PredictCommand(),
+        new EvalCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

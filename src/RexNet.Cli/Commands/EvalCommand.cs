@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json;
+using RexNet.Evaluation;
+using RexNet.IO;
+
+namespace RexNet.Cli.Commands;
+
+/// <summary>`rexnet eval`: top-1/top-5 accuracy and throughput over an ImageNet-style folder or list.</summary>
+public sealed class EvalCommand : ICommand
+{
+    public string Name => "eval";
+    public string Summary => "measure top-1/top-5 accuracy on an ImageFolder tree or a PaddleClas list file";
+    public string Usage => "DIR [--list FILE] [--model NAME] (--weights FILE | --pretrained) [--device auto|cpu|cuda] [--batch 8] " +
+                           "[--workers N] [--json FILE] [--preset timm|paddle] [--size N] [--crop-pct F]";
+    public IReadOnlyCollection<string> Flags =>
+        [.. ModelArguments.WeightFlags, .. ModelArguments.PreprocessFlags, "list", "batch", "workers", "json"];
+    public IReadOnlyCollection<string> Switches => [ModelArguments.PretrainedSwitch];
+
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Positionals.Count != 1)
+        {
+            throw new UsageException(args.Positionals.Count == 0 ? "no evaluation folder given" : "give exactly one evaluation folder");
+        }
+        string root = args.Positionals[0];
+        int batch = args.GetInt("batch", 8, 1, 256);
+        int workers = args.GetInt("workers", Math.Max(1, Environment.ProcessorCount / 2), 1, 256);
+        var device = args.GetEnum("device", DeviceKind.Auto);
+        var preprocess = ModelArguments.Preprocess(args);
+        string? jsonPath = args.Get("json");
+        var samples = args.Get("list") is { } list ? EvalDataset.FromListFile(root, list) : EvalDataset.FromImageFolder(root);
+        if (samples.Count == 0)
+        {
+            throw new InvalidInputFileException(root, "no .jpg, .jpeg or .png images found");
+        }
+        var entry = ModelArguments.Model(args);
+        string weights = ModelArguments.Weights(args, entry, stderr);
+
+        using var engine = RexNetEngine.Create(new EngineOptions
+        {
+            Model = entry.Name, Weights = weights, Device = device,
+            MaxBatch = Math.Min(batch, samples.Count), Height = preprocess.Size, Width = preprocess.Size,
+        });
+        stderr.WriteLine($"{entry.Name} on {engine.Device} ({engine.DeviceReason}): {samples.Count} images, batch {engine.MaxBatch}, {workers} decoders");
+        var inv = CultureInfo.InvariantCulture;
+        var line = new ProgressLine(stderr, tenthsWhenRedirected: true);
+        var report = Evaluator.Evaluate(engine, samples, new EvalOptions { Preprocess = preprocess, DecodeWorkers = workers },
+            p => line.Update(string.Format(inv, "eval {0}/{1} {2} top-1 {3:P2}, {4:F1} img/s, {5} unreadable",
+                p.Done, p.Total, ProgressLine.Bar((double)p.Done / p.Total, 20),
+                p.Done > p.Unreadable ? (double)p.Top1Correct / (p.Done - p.Unreadable) : 0,
+                p.Seconds > 0 ? (p.Done - p.Unreadable) / p.Seconds : 0, p.Unreadable), (double)p.Done / p.Total));
+        line.Finish($"eval done: {report.Evaluated} images in {report.Seconds.ToString("F1", inv)} s");
+
+        stdout.WriteLine(string.Format(inv, "{0}: {1} images, {2} evaluated, {3} unreadable", entry.Name, report.Images, report.Evaluated, report.Unreadable.Count));
+        stdout.WriteLine(string.Format(inv, "top-1 {0:P2} ({1}/{3})  top-5 {2:P2} ({4}/{3})  {5:F1} images/s",
+            report.Top1, report.Top1Correct, report.Top5, report.Evaluated, report.Top5Correct, report.ImagesPerSecond));
+        foreach (var u in report.Unreadable)
+        {
+            stdout.WriteLine($"unreadable: {u.Path}: {u.Error}");
+        }
+        if (jsonPath is not null)
+        {
+            WriteJson(jsonPath, entry.Name, engine, weights, root, args.Get("list"), preprocess, report);
+            stderr.WriteLine($"report written to {jsonPath}");
+        }
+        return CommandLine.ExitOk;
+    }
+
+    private static void WriteJson(string path, string model, RexNetEngine engine, string weights, string root, string? list,
+        Imaging.PreprocessOptions preprocess, EvalReport report)
+    {
+        var document = new
+        {
+            model,
+            device = engine.Device.ToString().ToLowerInvariant(),
+            weights,
+            dataset = root,
+            list,
+            batch = engine.MaxBatch,
+            preprocess = new { preset = preprocess.Preset.ToString().ToLowerInvariant(), size = preprocess.Size, crop_pct = preprocess.CropPct },
+            images = report.Images,
+            evaluated = report.Evaluated,
+            top1 = report.Top1,
+            top5 = report.Top5,
+            top1_correct = report.Top1Correct,
+            top5_correct = report.Top5Correct,
+            seconds = report.Seconds,
+            images_per_second = report.ImagesPerSecond,
+            unreadable_count = report.Unreadable.Count,
+            unreadable = report.Unreadable.Select(u => new { path = u.Path, error = u.Error }),
+        };
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true });
+        AtomicFile.Write(path, s => s.Write(json));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.Json;
+using RexNet.Imaging;
+
+namespace RexNet.Cli.Commands;
+
+/// <summary>`rexnet predict`: the top ImageNet classes of one or more images.</summary>
+public sealed class PredictCommand : ICommand
+{
+    private const int MaxBatch = 8;
+
+    public string Name => "predict";
+    public string Summary => "classify images: top-k ImageNet-1k classes with probabilities";
+    public string Usage => "IMAGE... [--model NAME] (--weights FILE | --pretrained) [--device auto|cpu|cuda] [--top 5] [--json] " +
+                           "[--preset timm|paddle] [--size N] [--crop-pct F]";
+    public IReadOnlyCollection<string> Flags => [.. ModelArguments.WeightFlags, .. ModelArguments.PreprocessFlags, "top"];
+    public IReadOnlyCollection<string> Switches => [ModelArguments.PretrainedSwitch, "json"];
+
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    {
+        var images = args.Positionals;
+        if (images.Count == 0)
+        {
+            throw new UsageException("no images given");
+        }
+        int top = args.GetInt("top", 5, 1, ImageNetClasses.Count);
+        var device = args.GetEnum("device", DeviceKind.Auto);
+        var preprocess = ModelArguments.Preprocess(args);
+        var entry = ModelArguments.Model(args);
+        string weights = ModelArguments.Weights(args, entry, stderr);
+
+        using var engine = RexNetEngine.Create(new EngineOptions
+        {
+            Model = entry.Name, Weights = weights, Device = device,
+            MaxBatch = Math.Min(images.Count, MaxBatch), Height = preprocess.Size, Width = preprocess.Size,
+        });
+        stderr.WriteLine($"{entry.Name} on {engine.Device} ({engine.DeviceReason}), weights {weights}");
+        var results = engine.ClassifyBatch(images, top, preprocess);
+
+        if (args.Has("json"))
+        {
+            WriteJson(stdout, entry.Name, engine.Device, weights, preprocess, images, results);
+        }
+        else
+        {
+            WriteText(stdout, images, results);
+        }
+        return CommandLine.ExitOk;
+    }
+
+    private static void WriteText(TextWriter w, IReadOnlyList<string> images, IReadOnlyList<IReadOnlyList<Prediction>> results)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        for (int i = 0; i < images.Count; i++)
+        {
+            w.WriteLine(images[i]);
+            for (int k = 0; k < results[i].Count; k++)
+            {
+                var p = results[i][k];
+                w.WriteLine(string.Format(inv, "  {0,2}. {1,7:P2}  {2} ({3}, class {4})", k + 1, p.Probability, p.Label, p.Synset, p.ClassIndex));
+            }
+        }
+    }
+
+    private static void WriteJson(TextWriter w, string model, DeviceKind device, string weights, PreprocessOptions preprocess,
+        IReadOnlyList<string> images, IReadOnlyList<IReadOnlyList<Prediction>> results)
+    {
+        var document = new
+        {
+            model,
+            device = device.ToString().ToLowerInvariant(),
+            weights,
+            preprocess = new { preset = preprocess.Preset.ToString().ToLowerInvariant(), size = preprocess.Size, crop_pct = preprocess.CropPct },
+            results = images.Select((image, i) => new
+            {
+                image,
+                predictions = results[i].Select(p => new
+                {
+                    class_index = p.ClassIndex, synset = p.Synset, label = p.Label, probability = p.Probability,
+                }),
+            }),
+        };
+        w.WriteLine(JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+    }
+}

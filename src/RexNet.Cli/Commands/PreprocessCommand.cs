@@ -1,0 +1,30 @@
+using RexNet.Imaging;
+using RexNet.IO;
+
+namespace RexNet.Cli.Commands;
+
+/// <summary>`rexnet preprocess`: one image to the float32 [1, 3, H, W] tensor the model is fed.</summary>
+public sealed class PreprocessCommand : ICommand
+{
+    public string Name => "preprocess";
+    public string Summary => "turn an image into the normalised float32 NCHW tensor a model takes (.npy)";
+    public string Usage => "IMAGE --output X.npy [--preset timm|paddle] [--size N] [--crop-pct F]";
+    public IReadOnlyCollection<string> Flags => ["output", .. ModelArguments.PreprocessFlags];
+    public IReadOnlyCollection<string> Switches => [];
+
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Positionals.Count != 1)
+        {
+            throw new UsageException(args.Positionals.Count == 0 ? "no image given" : "give exactly one image");
+        }
+        string image = args.Positionals[0];
+        string output = args.Require("output");
+        var options = ModelArguments.Preprocess(args);
+        float[] tensor = ImagePreprocessor.Preprocess(image, options);
+        NpyFile.WriteFloat32(output, [1, 3, options.Size, options.Size], tensor);
+        stderr.WriteLine($"{image} -> {output} [1, 3, {options.Size}, {options.Size}] ({options.Preset.ToString().ToLowerInvariant()}, " +
+                         $"short side {options.ResizeShortSide})");
+        return CommandLine.ExitOk;
+    }
+}

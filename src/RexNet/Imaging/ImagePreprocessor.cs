@@ -1,0 +1,88 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace RexNet.Imaging;
+
+/// <summary>Image to normalised float32 CHW tensor, reproducing timm's or PaddleClas' evaluation transform.</summary>
+public static class ImagePreprocessor
+{
+    /// <summary>ImageNet channel means and standard deviations (RGB), as float32 like the reference pipelines.</summary>
+    public static ReadOnlySpan<float> Mean => [0.485f, 0.456f, 0.406f];
+    public static ReadOnlySpan<float> Std => [0.229f, 0.224f, 0.225f];
+
+    public static float[] Preprocess(string path, PreprocessOptions? options = null, SafeImageLoader? loader = null)
+    {
+        options ??= PreprocessOptions.Default;
+        using var image = (loader ?? SafeImageLoader.Default).Load(path);
+        var tensor = new float[options.TensorElements];
+        Preprocess(image, options, tensor);
+        return tensor;
+    }
+
+    public static float[] Preprocess(Stream stream, string name, PreprocessOptions? options = null, SafeImageLoader? loader = null)
+    {
+        options ??= PreprocessOptions.Default;
+        using var image = (loader ?? SafeImageLoader.Default).Load(stream, name);
+        var tensor = new float[options.TensorElements];
+        Preprocess(image, options, tensor);
+        return tensor;
+    }
+
+    /// <summary>Writes the [3, Size, Size] tensor of an already decoded, upright RGB image into <paramref name="destination"/>.</summary>
+    public static void Preprocess(Image<Rgb24> image, PreprocessOptions options, Span<float> destination)
+    {
+        options.Validate();
+        if (destination.Length < options.TensorElements)
+        {
+            throw new ArgumentException($"destination holds {destination.Length} floats; {options.TensorElements} are needed");
+        }
+        var g = Geometry(image.Width, image.Height, options);
+        bool timm = options.Preset == PreprocessPreset.Timm;
+        byte[] rgb = Resampler.ResizeAndCrop(image, g.Width, g.Height, g.Left, g.Top, options.Size, options.Size,
+            timm ? ResampleFilter.Bicubic : ResampleFilter.Bilinear, antialias: timm);
+        Normalise(rgb, options.Size * options.Size, timm, destination);
+    }
+
+    internal readonly record struct ResizeGeometry(int Width, int Height, int Left, int Top);
+
+    /// <summary>
+    /// Resized size and crop offset. timm (through torchvision) truncates the long side, int(short' * long / short),
+    /// and centres the crop with round-half-even; PaddleClas rounds both sides and floors the offset.
+    /// </summary>
+    internal static ResizeGeometry Geometry(int width, int height, PreprocessOptions options)
+    {
+        int target = options.ResizeShortSide;
+        int size = options.Size;
+        int w, h;
+        if (options.Preset == PreprocessPreset.Timm)
+        {
+            (w, h) = width <= height
+                ? (target, (int)((double)((long)target * height) / width))
+                : ((int)((double)((long)target * width) / height), target);
+            return new ResizeGeometry(w, h, (int)Math.Round((w - size) / 2.0), (int)Math.Round((h - size) / 2.0));
+        }
+        double percent = (double)target / Math.Min(width, height);
+        w = (int)Math.Round(width * percent);
+        h = (int)Math.Round(height * percent);
+        return new ResizeGeometry(w, h, (w - size) / 2, (h - size) / 2);
+    }
+
+    /// <summary>
+    /// Interleaved RGB bytes to planar normalised floats. timm divides by 255 (torchvision's to_tensor);
+    /// PaddleClas multiplies by float32(1/255); both then subtract the mean and divide by the std in float32.
+    /// </summary>
+    private static void Normalise(ReadOnlySpan<byte> rgb, int pixels, bool divide, Span<float> destination)
+    {
+        const float inverse = 1f / 255f;
+        for (int c = 0; c < 3; c++)
+        {
+            float mean = Mean[c], std = Std[c];
+            var plane = destination.Slice(c * pixels, pixels);
+            for (int i = 0; i < pixels; i++)
+            {
+                float v = divide ? rgb[i * 3 + c] / 255f : rgb[i * 3 + c] * inverse;
+                plane[i] = (v - mean) / std;
+            }
+        }
+    }
+}

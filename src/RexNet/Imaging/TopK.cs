@@ -1,0 +1,59 @@
+namespace RexNet.Imaging;
+
+/// <summary>Softmax and top-k over one image's logits.</summary>
+public static class TopK
+{
+    /// <summary>Softmax in double precision, shifted by the maximum so large logits cannot overflow.</summary>
+    public static float[] Softmax(ReadOnlySpan<float> logits)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float v in logits)
+        {
+            max = Math.Max(max, v);
+        }
+        var exp = new double[logits.Length];
+        double sum = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            exp[i] = Math.Exp(logits[i] - (double)max);
+            sum += exp[i];
+        }
+        var result = new float[logits.Length];
+        for (int i = 0; i < logits.Length; i++)
+        {
+            result[i] = (float)(exp[i] / sum);
+        }
+        return result;
+    }
+
+    /// <summary>Indices of the k largest values, largest first; ties go to the lower index.</summary>
+    public static int[] Indices(ReadOnlySpan<float> values, int k)
+    {
+        k = Math.Clamp(k, 0, values.Length);
+        var order = new int[values.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        float[] copy = values.ToArray();
+        Array.Sort(order, (a, b) => copy[b].CompareTo(copy[a]) is var c && c != 0 ? c : a.CompareTo(b));
+        return order[..k];
+    }
+
+    /// <summary>The k most probable ImageNet classes of one image's logits.</summary>
+    public static IReadOnlyList<Prediction> Predictions(ReadOnlySpan<float> logits, int k)
+    {
+        if (logits.Length != ImageNetClasses.Count)
+        {
+            throw new ArgumentException($"expected {ImageNetClasses.Count} ImageNet logits, got {logits.Length}");
+        }
+        if (k < 1)
+        {
+            throw new ArgumentException($"top-k must be at least 1, got {k}");
+        }
+        float[] probabilities = Softmax(logits);
+        return Indices(probabilities, k)
+            .Select(i => new Prediction(i, ImageNetClasses.Synsets[i], ImageNetClasses.Labels[i], probabilities[i]))
+            .ToArray();
+    }
+}

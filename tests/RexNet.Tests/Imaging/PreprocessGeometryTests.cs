@@ -1,0 +1,77 @@
+using RexNet.Imaging;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace RexNet.Tests.Imaging;
+
+/// <summary>Resize and crop arithmetic of both presets, and the normalisation, on cases worked out by hand.</summary>
+public class PreprocessGeometryTests
+{
+    [Fact]
+    public void TimmTruncatesTheLongSideAndRoundsTheCropOffsetHalfToEven()
+    {
+        // 451x300: short side 300 -> 256, long side int(256 * 451 / 300) = int(384.85) = 384; crop offsets (384-224)/2 = 80, (256-224)/2 = 16.
+        Assert.Equal(new ImagePreprocessor.ResizeGeometry(384, 256, 80, 16), ImagePreprocessor.Geometry(451, 300, PreprocessOptions.Default));
+        // 300x451 is the transpose.
+        Assert.Equal(new ImagePreprocessor.ResizeGeometry(256, 384, 16, 80), ImagePreprocessor.Geometry(300, 451, PreprocessOptions.Default));
+        // 341x256 stays 341 wide; (341-224)/2 = 58.5 rounds to the even 58.
+        Assert.Equal(new ImagePreprocessor.ResizeGeometry(341, 256, 58, 16), ImagePreprocessor.Geometry(341, 256, PreprocessOptions.Default));
+    }
+
+    [Fact]
+    public void PaddleRoundsBothSidesAndFloorsTheCropOffset()
+    {
+        var paddle = PreprocessOptions.Default with { Preset = PreprocessPreset.Paddle };
+        // round(451 * 256 / 300) = round(384.85) = 385; (385-224)//2 = 80.
+        Assert.Equal(new ImagePreprocessor.ResizeGeometry(385, 256, 80, 16), ImagePreprocessor.Geometry(451, 300, paddle));
+    }
+
+    [Fact]
+    public void SizeAndCropPctOverrideThePreset()
+    {
+        var options = new PreprocessOptions { Size = 160, CropPct = 0.8 };
+        Assert.Equal(200, options.ResizeShortSide);
+        Assert.Equal(256, PreprocessOptions.Default.ResizeShortSide);
+        Assert.Equal(224, new PreprocessOptions { Size = 224, CropPct = 1.0 }.ResizeShortSide);
+        Assert.Throws<ArgumentException>(() => new PreprocessOptions { CropPct = 1.5 }.Validate());
+    }
+
+    [Theory]
+    [InlineData(PreprocessPreset.Timm)]
+    [InlineData(PreprocessPreset.Paddle)]
+    public void AConstantImageNormalisesToTheExpectedConstants(PreprocessPreset preset)
+    {
+        using var image = TestImages.Solid(300, 200, new Rgb24(100, 150, 200));
+        var options = new PreprocessOptions { Preset = preset, Size = 64 };
+        var tensor = new float[options.TensorElements];
+        ImagePreprocessor.Preprocess(image, options, tensor);
+
+        byte[] rgb = [100, 150, 200];
+        for (int c = 0; c < 3; c++)
+        {
+            float expected = (rgb[c] / 255f - ImagePreprocessor.Mean[c]) / ImagePreprocessor.Std[c];
+            var plane = tensor.AsSpan(c * 64 * 64, 64 * 64);
+            foreach (float v in plane)
+            {
+                Assert.Equal(expected, v, 1e-6f);
+            }
+        }
+    }
+
+    [Fact]
+    public void PresetsDifferOnRealDetail()
+    {
+        using var image = TestImages.Noise(120, 90, 9);
+        var timm = new float[3 * 32 * 32];
+        var paddle = new float[3 * 32 * 32];
+        ImagePreprocessor.Preprocess(image, new PreprocessOptions { Size = 32 }, timm);
+        ImagePreprocessor.Preprocess(image, new PreprocessOptions { Size = 32, Preset = PreprocessPreset.Paddle }, paddle);
+        // Antialiased bicubic averages noise away; point-sampled bilinear keeps much more of it.
+        Assert.True(Variance(paddle) > 1.5 * Variance(timm), $"paddle variance {Variance(paddle)}, timm {Variance(timm)}");
+    }
+
+    private static double Variance(float[] v)
+    {
+        double mean = v.Average(x => (double)x);
+        return v.Average(x => (x - mean) * (x - mean));
+    }
+}
