@@ -26,7 +26,7 @@ public class SafeTensorsMalformedTests
         });
         Assert.Equal(path, e.FilePath);
         Assert.StartsWith(path + ": ", e.Message);
-        Assert.Contains(expected, e.Message);
+        Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), $"expected '{expected}' in: {e.Message}");
         return e;
     }
 
