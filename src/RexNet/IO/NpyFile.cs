@@ -16,7 +16,12 @@ public static class NpyFile
 
     public static (int[] Shape, float[] Data) ReadFloat32(string path)
     {
-        InputFile.RequireLength(path);
+        // Checked before opening: a FIFO or a terminal reports length 0, and opening one would wait for a writer.
+        long length = InputFile.RequireLength(path);
+        if (length < 8)
+        {
+            throw new InvalidInputFileException(path, $"not a .npy file: {length} bytes is shorter than the 8-byte preamble");
+        }
         using var stream = File.OpenRead(path);
         return ReadFloat32(stream, path);
     }
