@@ -82,15 +82,25 @@ public sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
 
         private bool ReadBool()
         {
-            foreach (var (word, value) in (ReadOnlySpan<(string, bool)>)[("True", true), ("False", false)])
+            if (TryConsume("True"))
             {
-                if (string.CompareOrdinal(text, _pos, word, 0, word.Length) == 0)
-                {
-                    _pos += word.Length;
-                    return value;
-                }
+                return true;
+            }
+            if (TryConsume("False"))
+            {
+                return false;
             }
             throw Bad("expected True or False");
+        }
+
+        private bool TryConsume(string word)
+        {
+            if (!text.AsSpan(_pos).StartsWith(word, StringComparison.Ordinal))
+            {
+                return false;
+            }
+            _pos += word.Length;
+            return true;
         }
 
         /// <summary>A Python tuple of non-negative ints: (), (3,), (2, 3) or (2, 3,).</summary>

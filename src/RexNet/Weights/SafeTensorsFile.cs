@@ -167,7 +167,7 @@ public sealed class SafeTensorsFile : IDisposable
         {
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt32(out int v) || v < 0)
             {
-                throw Bad($"shape {shapeEl.GetRawText()} is not a list of non-negative integers");
+                throw Bad($"shape {Excerpt(shapeEl)} is not a list of non-negative integers");
             }
             shape.Add(v);
         }
@@ -179,7 +179,7 @@ public sealed class SafeTensorsFile : IDisposable
         if (offsets.Length != 2 || offsets.Any(o => o.ValueKind != JsonValueKind.Number) ||
             !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end))
         {
-            throw Bad($"data_offsets {offEl.GetRawText()} is not a pair of integers");
+            throw Bad($"data_offsets {Excerpt(offEl)} is not a pair of integers");
         }
         if (begin < 0 || end < begin || end > dataLength)
         {
@@ -207,6 +207,13 @@ public sealed class SafeTensorsFile : IDisposable
             throw Bad($"shape {TensorData.FormatShape(shape)} is too large");
         }
         return new SafeTensorsEntry(name, dtype, shape.ToArray(), begin, end);
+    }
+
+    /// <summary>A JSON value as the file wrote it, cut short: a hostile header can hold megabytes in one array.</summary>
+    private static string Excerpt(JsonElement e)
+    {
+        string raw = e.GetRawText();
+        return raw.Length <= 80 ? raw : raw[..80] + "…";
     }
 
     private static void CheckNoOverlap(string path, List<SafeTensorsEntry> entries)

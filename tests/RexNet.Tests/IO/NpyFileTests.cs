@@ -157,6 +157,12 @@ public class NpyFileTests
     [InlineData("{descr: '<f4'}", "expected a quoted string")]
     [InlineData("{'descr' '<f4'}", "expected ':'")]
     [InlineData("\0\0\0\0", "expected '{'")]
+    [InlineData("{", "expected a quoted string")]
+    [InlineData("{'fortran_order':", "expected True or False")]
+    [InlineData("{'fortran_order': Fals", "expected True or False")]
+    [InlineData("{'shape':", "expected '('")]
+    [InlineData("{'shape': (2,", "dimension '' is not a non-negative integer")]
+    [InlineData("{'descr':", "expected a quoted string")]
     public void HeaderGarbage(string header, string expected) => Rejects(Build(header, 8), $"unreadable .npy header: {expected}");
 
     [Theory]

@@ -158,6 +158,14 @@ public class SafeTensorsMalformedTests
         Rejects(Build(Header(Entry("w", "F32", shape, 0, 4)), 4), $"tensor 'w': shape {shape} is not a list of non-negative integers");
 
     [Fact]
+    public void LongValuesAreCutShortInTheMessage()
+    {
+        string longShape = "[" + string.Join(", ", Enumerable.Repeat("-1", 100_000)) + "]";
+        var e = Rejects(Build(Header(Entry("w", "F32", longShape, 0, 4)), 4), "tensor 'w': shape [-1, -1, -1");
+        Assert.True(e.Message.Length < 300, e.Message);
+    }
+
+    [Fact]
     public void TooManyDimensions() =>
         Rejects(Build(Header(Entry("w", "F32", "[1, 1, 1, 1, 1, 1, 1, 1, 1]", 0, 4)), 4), "9 dimensions is more than the 8 allowed");
 
