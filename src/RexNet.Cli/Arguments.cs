@@ -104,11 +104,13 @@ public sealed class Arguments
         {
             return fallback;
         }
-        if (!Enum.TryParse<T>(text, ignoreCase: true, out var v) || !Enum.IsDefined(v) || int.TryParse(text, out _))
+        // Exact names only: Enum.TryParse would also take numbers, " cpu" and flag lists such as "cpu,auto".
+        string? match = Enum.GetNames<T>().FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase));
+        if (match is null)
         {
             throw new UsageException($"--{name} must be one of {string.Join("|", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}, got '{text}'");
         }
-        return v;
+        return Enum.Parse<T>(match);
     }
 
     /// <summary>Fails when positionals were given to a command that takes none.</summary>

@@ -64,7 +64,8 @@ public static class CommandLine
             or NotSupportedException or FormatException or RexNet.Weights.WeightMismatchException
             or RexNet.IO.InvalidInputFileException or OutOfMemoryException;
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+    /// <summary>Messages may quote names from input files: line breaks and other control characters become spaces.</summary>
+    private static string OneLine(string message) => string.Concat(message.Select(c => char.IsControl(c) ? ' ' : c));
 
     private static void PrintHelp(TextWriter w)
     {

@@ -2,8 +2,14 @@ namespace RexNet.IO;
 
 /// <summary>An input file (weights, tensors, images) is malformed; the message names the file and the problem.</summary>
 public sealed class InvalidInputFileException(string path, string problem)
-    : Exception($"{path}: {problem}")
+    : Exception(OneLine($"{path}: {problem}"))
 {
     public string FilePath { get; } = path;
     public string Problem { get; } = problem;
+
+    /// <summary>
+    /// Problems quote names and header text from the file itself; control characters there (newlines,
+    /// terminal escapes) become '?' so that the message stays one harmless line.
+    /// </summary>
+    private static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) ? '?' : c));
 }

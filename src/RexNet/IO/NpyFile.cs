@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace RexNet.IO;
 
@@ -9,7 +8,7 @@ namespace RexNet.IO;
 /// NumPy .npy files holding little-endian float32 in C order: the exchange format of `rexnet run`.
 /// Files are untrusted, so the header is parsed strictly and every size is checked before allocating.
 /// </summary>
-public static partial class NpyFile
+public static class NpyFile
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private const int MaxHeaderBytes = 64 * 1024;
@@ -17,10 +16,11 @@ public static partial class NpyFile
 
     public static (int[] Shape, float[] Data) ReadFloat32(string path)
     {
-        FileInfo info = new(path);
-        if (!info.Exists)
+        // Checked before opening: a FIFO or a terminal reports length 0, and opening one would wait for a writer.
+        long length = InputFile.RequireLength(path);
+        if (length < 8)
         {
-            throw new InvalidInputFileException(path, "file not found");
+            throw new InvalidInputFileException(path, $"not a .npy file: {length} bytes is shorter than the 8-byte preamble");
         }
         using var stream = File.OpenRead(path);
         return ReadFloat32(stream, path);
@@ -28,6 +28,14 @@ public static partial class NpyFile
 
     public static (int[] Shape, float[] Data) ReadFloat32(Stream stream, string name)
     {
+        if (!stream.CanSeek)
+        {
+            // Buffer what is really there, so that a header claiming gigabytes cannot make us allocate them.
+            var buffered = new MemoryStream();
+            stream.CopyTo(buffered);
+            buffered.Position = 0;
+            stream = buffered;
+        }
         Span<byte> prefix = stackalloc byte[8];
         if (!TryReadExactly(stream, prefix))
         {
@@ -55,84 +63,68 @@ public static partial class NpyFile
         {
             throw new InvalidInputFileException(name, $".npy header of {headerLength} bytes exceeds the {MaxHeaderBytes}-byte limit");
         }
+        long afterPreamble = stream.Length - stream.Position;
+        if (headerLength > afterPreamble)
+        {
+            throw new InvalidInputFileException(name, $"truncated .npy header: {headerLength} bytes announced, {afterPreamble} present");
+        }
         var headerBytes = new byte[headerLength];
         if (!TryReadExactly(stream, headerBytes))
         {
             throw new InvalidInputFileException(name, $"truncated .npy header: expected {headerLength} bytes");
         }
-        string header = Encoding.Latin1.GetString(headerBytes).Trim();
-        int[] shape = ParseHeader(header, name);
-
-        long count = 1;
-        foreach (int d in shape)
+        // Version 3 headers are UTF-8, but every header we accept is ASCII, so Latin-1 (which never fails) reads them all.
+        var header = NpyHeader.Parse(Encoding.Latin1.GetString(headerBytes), name);
+        int[] shape = header.Shape;
+        string shapeText = FormatShape(shape);
+        if (header.Descr != "<f4")
         {
-            count = checked(count * d);
+            throw new InvalidInputFileException(name, $"dtype '{header.Descr}' is not supported: expected little-endian float32 ('<f4')");
         }
-        if (count > Array.MaxLength)
+        if (header.FortranOrder)
         {
-            throw new InvalidInputFileException(name, $"tensor of {count} elements is too large");
+            throw new InvalidInputFileException(name, "Fortran-ordered arrays are not supported: save with C order");
         }
-        if (stream.CanSeek)
+        if (shape.Length > MaxDimensions)
         {
-            long remaining = stream.Length - stream.Position;
-            if (remaining != count * sizeof(float))
-            {
-                throw new InvalidInputFileException(name,
-                    $"data is {remaining} bytes but shape ({string.Join(", ", shape)}) of float32 needs {count * sizeof(float)}");
-            }
+            throw new InvalidInputFileException(name, $"{shape.Length} dimensions exceed the limit of {MaxDimensions}");
+        }
+        long count = ElementCount(shape)
+            ?? throw new InvalidInputFileException(name, $"shape {shapeText} holds more than {Array.MaxLength} elements");
+        long remaining = stream.Length - stream.Position;
+        if (remaining != count * sizeof(float))
+        {
+            throw new InvalidInputFileException(name,
+                $"data is {remaining} bytes but shape {shapeText} of float32 needs {count * sizeof(float)}");
         }
         var data = new float[count];
         if (!TryReadExactly(stream, MemoryMarshal.AsBytes(data.AsSpan())))
         {
-            throw new InvalidInputFileException(name, $"truncated data: shape ({string.Join(", ", shape)}) needs {count * sizeof(float)} bytes");
+            throw new InvalidInputFileException(name, $"truncated data: shape {shapeText} needs {count * sizeof(float)} bytes");
         }
         return (shape, data);
     }
 
-    private static int[] ParseHeader(string header, string name)
+    /// <summary>The product of the dimensions, or null when it exceeds the largest array (which also rules out overflow).</summary>
+    private static long? ElementCount(int[] shape)
     {
-        var m = HeaderPattern().Match(header);
-        if (!m.Success)
+        if (shape.Contains(0))
         {
-            throw new InvalidInputFileException(name, $"unreadable .npy header: {Truncate(header)}");
+            return 0;
         }
-        string descr = "", fortran = "", shapeText = "";
-        foreach (Capture c in m.Groups["entry"].Captures)
+        long count = 1;
+        foreach (int d in shape)
         {
-            var e = EntryPattern().Match(c.Value);
-            string key = e.Groups["key"].Value, value = e.Groups["value"].Value.Trim();
-            switch (key)
+            if (count > Array.MaxLength / d)
             {
-                case "descr": descr = value.Trim('\'', '"'); break;
-                case "fortran_order": fortran = value; break;
-                case "shape": shapeText = value; break;
-                default: throw new InvalidInputFileException(name, $"unexpected key '{key}' in .npy header");
+                return null;
             }
+            count *= d;
         }
-        if (descr != "<f4")
-        {
-            throw new InvalidInputFileException(name, $"dtype '{descr}' is not supported: expected little-endian float32 ('<f4')");
-        }
-        if (fortran != "False")
-        {
-            throw new InvalidInputFileException(name, "Fortran-ordered arrays are not supported: save with C order");
-        }
-        string inner = shapeText.TrimStart('(').TrimEnd(')').Trim();
-        var parts = inner.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length > MaxDimensions)
-        {
-            throw new InvalidInputFileException(name, $"{parts.Length} dimensions exceed the limit of {MaxDimensions}");
-        }
-        var shape = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, null, out shape[i]))
-            {
-                throw new InvalidInputFileException(name, $"invalid dimension '{parts[i]}' in shape {shapeText}");
-            }
-        }
-        return shape;
+        return count;
     }
+
+    private static string FormatShape(int[] shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";
 
     public static void WriteFloat32(string path, ReadOnlySpan<int> shape, ReadOnlySpan<float> data)
     {
@@ -145,8 +137,7 @@ public static partial class NpyFile
         {
             throw new ArgumentException($"shape holds {count} elements but {data.Length} were given");
         }
-        string dims = shape.Length == 1 ? $"{shape[0]}," : string.Join(", ", shape.ToArray());
-        string dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({dims}), }}";
+        string dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {FormatShape(shape.ToArray())}, }}";
         // Pad so that magic + version + length + header is a multiple of 64, ending in a newline.
         int total = (10 + dict.Length + 1 + 63) / 64 * 64;
         string header = dict.PadRight(total - 10 - 1) + "\n";
@@ -169,12 +160,4 @@ public static partial class NpyFile
         int read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         return read == buffer.Length;
     }
-
-    private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "…";
-
-    [GeneratedRegex(@"^\{\s*(?:(?<entry>'[a-z_]+'\s*:\s*(?:'[^']*'|\([^)]*\)|True|False))\s*,?\s*)+\}$")]
-    private static partial Regex HeaderPattern();
-
-    [GeneratedRegex(@"^'(?<key>[a-z_]+)'\s*:\s*(?<value>.*)$", RegexOptions.Singleline)]
-    private static partial Regex EntryPattern();
 }

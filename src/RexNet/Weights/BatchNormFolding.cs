@@ -56,6 +56,12 @@ public static class BatchNormFolding
         var b = new float[outChannels];
         for (int o = 0; o < outChannels; o++)
         {
+            // Untrusted files may hold a negative or NaN variance, which would turn every output into NaN.
+            if (!(variance[o] + Epsilon > 0))
+            {
+                throw new WeightMismatchException(
+                    $"tensor '{bnPrefix}.running_var' holds {variance[o]} at channel {o}; a variance must be non-negative");
+            }
             double scale = gamma[o] / Math.Sqrt(variance[o] + Epsilon);
             for (int i = 0; i < perOut; i++)
             {

@@ -1,6 +1,6 @@
 using System.IO.MemoryMappedFiles;
-using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Unicode;
 using RexNet.IO;
 
 namespace RexNet.Weights;
@@ -43,12 +43,7 @@ public sealed class SafeTensorsFile : IDisposable
 
     public static SafeTensorsFile Open(string path, long maxHeaderBytes = DefaultMaxHeaderBytes)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            throw new InvalidInputFileException(path, "file not found");
-        }
-        long fileLength = info.Length;
+        long fileLength = InputFile.RequireLength(path);
         if (fileLength < 8)
         {
             throw new InvalidInputFileException(path, $"not a safetensors file: {fileLength} bytes is shorter than the 8-byte header length");
@@ -68,7 +63,11 @@ public sealed class SafeTensorsFile : IDisposable
                 throw new InvalidInputFileException(path, $"header length {headerLength} runs past the end of the {fileLength}-byte file");
             }
             var headerBytes = new byte[headerLength];
-            view.ReadArray(8, headerBytes, 0, headerBytes.Length);
+            // The accessor rejects a read at its very end even for zero bytes (an 8-byte file with an empty header).
+            if (headerBytes.Length > 0)
+            {
+                view.ReadArray(8, headerBytes, 0, headerBytes.Length);
+            }
             long dataStart = 8 + (long)headerLength;
             var (entries, metadata) = ParseHeader(path, headerBytes, fileLength - dataStart);
             return new SafeTensorsFile(path, map, view, dataStart, entries, metadata);
@@ -83,6 +82,11 @@ public sealed class SafeTensorsFile : IDisposable
 
     private static (List<SafeTensorsEntry>, Dictionary<string, string>) ParseHeader(string path, byte[] header, long dataLength)
     {
+        // JsonDocument accepts invalid UTF-8 inside strings and only fails when a name is decoded, so check first.
+        if (!Utf8.IsValid(header))
+        {
+            throw new InvalidInputFileException(path, "header is not valid UTF-8");
+        }
         JsonDocument doc;
         try
         {
@@ -131,7 +135,10 @@ public sealed class SafeTensorsFile : IDisposable
             {
                 throw new InvalidInputFileException(path, $"__metadata__ value '{m.Name}' is not a string");
             }
-            metadata[m.Name] = m.Value.GetString()!;
+            if (!metadata.TryAdd(m.Name, m.Value.GetString()!))
+            {
+                throw new InvalidInputFileException(path, $"__metadata__ key '{m.Name}' appears twice");
+            }
         }
     }
 
@@ -146,16 +153,21 @@ public sealed class SafeTensorsFile : IDisposable
             throw Bad("entry needs 'dtype' (string), 'shape' (array) and 'data_offsets' (array)");
         }
         string dtypeName = dtypeEl.GetString()!;
-        if (!Enum.TryParse<SafeTensorsDType>(dtypeName, ignoreCase: false, out var dtype) || !Enum.IsDefined(dtype))
+        // An exact match: Enum.TryParse would also take "0" or "F32, F16".
+        SafeTensorsDType dtype = dtypeName switch
         {
-            throw Bad($"dtype '{dtypeName}' is not supported (F32, F16, BF16, and I64 counters only)");
-        }
+            "F32" => SafeTensorsDType.F32,
+            "F16" => SafeTensorsDType.F16,
+            "BF16" => SafeTensorsDType.BF16,
+            "I64" => SafeTensorsDType.I64,
+            _ => throw Bad($"dtype '{dtypeName}' is not supported (F32, F16, BF16, and I64 counters only)"),
+        };
         var shape = new List<int>();
         foreach (var d in shapeEl.EnumerateArray())
         {
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt32(out int v) || v < 0)
             {
-                throw Bad($"shape {shapeEl.GetRawText()} is not a list of non-negative integers");
+                throw Bad($"shape {Excerpt(shapeEl)} is not a list of non-negative integers");
             }
             shape.Add(v);
         }
@@ -164,15 +176,16 @@ public sealed class SafeTensorsFile : IDisposable
             throw Bad($"{shape.Count} dimensions is more than the 8 allowed");
         }
         var offsets = offEl.EnumerateArray().ToArray();
-        if (offsets.Length != 2 || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end))
+        if (offsets.Length != 2 || offsets.Any(o => o.ValueKind != JsonValueKind.Number) ||
+            !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end))
         {
-            throw Bad($"data_offsets {offEl.GetRawText()} is not a pair of integers");
+            throw Bad($"data_offsets {Excerpt(offEl)} is not a pair of integers");
         }
         if (begin < 0 || end < begin || end > dataLength)
         {
             throw Bad($"data_offsets [{begin}, {end}] lie outside the {dataLength}-byte data section");
         }
-        long elements = 1;
+        long elements = shape.Contains(0) ? 0 : 1;
         try
         {
             foreach (int d in shape)
@@ -184,12 +197,23 @@ public sealed class SafeTensorsFile : IDisposable
             {
                 throw Bad($"shape {TensorData.FormatShape(shape)} of {dtypeName} needs {expectedBytes} bytes but data_offsets span {end - begin}");
             }
+            if (elements > Array.MaxLength)
+            {
+                throw Bad($"shape {TensorData.FormatShape(shape)} holds more elements than one array can");
+            }
         }
         catch (OverflowException)
         {
             throw Bad($"shape {TensorData.FormatShape(shape)} is too large");
         }
         return new SafeTensorsEntry(name, dtype, shape.ToArray(), begin, end);
+    }
+
+    /// <summary>A JSON value as the file wrote it, cut short: a hostile header can hold megabytes in one array.</summary>
+    private static string Excerpt(JsonElement e)
+    {
+        string raw = e.GetRawText();
+        return raw.Length <= 80 ? raw : raw[..80] + "…";
     }
 
     private static void CheckNoOverlap(string path, List<SafeTensorsEntry> entries)
@@ -233,7 +257,7 @@ public sealed class SafeTensorsFile : IDisposable
             switch (e.DType)
             {
                 case SafeTensorsDType.F32:
-                    new ReadOnlySpan<byte>(src, checked((int)(e.End - e.Begin))).CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
+                    new ReadOnlySpan<float>(src, result.Length).CopyTo(result);
                     break;
                 case SafeTensorsDType.F16:
                     var halves = new ReadOnlySpan<Half>(src, result.Length);

@@ -17,16 +17,28 @@ public static class SafeTensorsWriter
         {
             header["__metadata__"] = metadata;
         }
+        // A repeated name or a shape that disagrees with the data would write a file our own reader rejects.
+        void Add(string name, object entry)
+        {
+            if (!header.TryAdd(name, entry))
+            {
+                throw new ArgumentException($"tensor name '{name}' is used twice (or is the reserved __metadata__)");
+            }
+        }
         long offset = 0;
         foreach (var t in tensors)
         {
+            if (TensorData.ElementCount(t.Shape) != t.Data.Length)
+            {
+                throw new ArgumentException($"tensor '{t.Name}' has shape {TensorData.FormatShape(t.Shape)} but {t.Data.Length} values");
+            }
             long bytes = (long)t.Data.Length * sizeof(float);
-            header[t.Name] = new { dtype = "F32", shape = t.Shape, data_offsets = new[] { offset, offset + bytes } };
+            Add(t.Name, new { dtype = "F32", shape = t.Shape, data_offsets = new[] { offset, offset + bytes } });
             offset += bytes;
         }
         foreach (var name in int64Scalars ?? [])
         {
-            header[name] = new { dtype = "I64", shape = Array.Empty<int>(), data_offsets = new[] { offset, offset + 8 } };
+            Add(name, new { dtype = "I64", shape = Array.Empty<int>(), data_offsets = new[] { offset, offset + 8 } });
             offset += 8;
         }
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);

@@ -1,0 +1,215 @@
+using RexNet.IO;
+using RexNet.Model;
+using RexNet.Tests.Support;
+using RexNet.Weights;
+using static RexNet.Tests.Support.NpyBytes;
+
+namespace RexNet.Tests.Cli;
+
+/// <summary>
+/// Every bad input to the command line: a non-zero exit, exactly one line on stderr naming the problem (plus the
+/// usage line for usage errors), no stack frames, and no output file or temporary file left behind.
+/// </summary>
+[Collection(CliCollection.Name)]
+public sealed class CliErrorTests(CliModelFiles files) : IDisposable
+{
+    private readonly TempDir _dir = TestPaths.TempDir();
+    private string Output => _dir.File("y.npy");
+
+    public void Dispose() => _dir.Dispose();
+
+    private string[] RunArgs(string? input = null, string? weights = null, string model = "rexnet_100") =>
+        ["run", "--model", model, "--weights", weights ?? files.Rexnet100, "--input", input ?? files.Input, "--output", Output];
+
+    private string WriteInput(string name, byte[] contents)
+    {
+        string path = _dir.File(name);
+        File.WriteAllBytes(path, contents);
+        return path;
+    }
+
+    private string WriteInput(string name, int[] shape)
+    {
+        string path = _dir.File(name);
+        NpyFile.WriteFloat32(path, shape, new float[shape.Aggregate(1, (a, b) => a * b)]);
+        return path;
+    }
+
+    /// <summary>Runs the command and checks the failure contract; returns the error line.</summary>
+    private string Fails(int exitCode, string[] args, params string[] expected)
+    {
+        var before = Directory.GetFileSystemEntries(_dir.Path).Order().ToArray();
+        var r = CliRunner.Run(args);
+        Assert.Equal(exitCode, r.ExitCode);
+        Assert.DoesNotContain("   at ", r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stdout);
+        Assert.Empty(r.Stdout);
+        string[] lines = r.StderrLines;
+        bool usageError = exitCode == 2 && args.Length > 0 && args[0] is "run" or "init" or "zoo" or "bench";
+        Assert.True(lines.Length == (usageError ? 2 : 1), $"stderr should be {(usageError ? 2 : 1)} line(s):\n{r.Stderr}");
+        if (usageError)
+        {
+            Assert.StartsWith($"usage: rexnet {args[0]} ", lines[1]);
+        }
+        foreach (string e in expected)
+        {
+            Assert.True(lines[0].Contains(e, StringComparison.Ordinal), $"expected '{e}' in: {lines[0]}");
+        }
+        Assert.False(File.Exists(Output), "an output file was left behind");
+        Assert.Equal(before, Directory.GetFileSystemEntries(_dir.Path).Order().ToArray());
+        return lines[0];
+    }
+
+    [Fact]
+    public void UnknownCommand() =>
+        Assert.Equal("rexnet: unknown command 'frobnicate'; run 'rexnet --help' for the list", Fails(2, ["frobnicate", "--x"]));
+
+    [Fact]
+    public void UnknownFlag() => Fails(2, [.. RunArgs(), "--bogus", "1"], "rexnet run: unknown option --bogus");
+
+    [Fact]
+    public void FlagGivenTwice() => Fails(2, [.. RunArgs(), "--input", files.Input], "rexnet run: --input given twice");
+
+    [Fact]
+    public void FlagWithoutValue() => Fails(2, ["run", "--model", "rexnet_100", "--output"], "rexnet run: --output needs a value");
+
+    [Fact]
+    public void StrayPositionalArgument() => Fails(2, [.. RunArgs(), "extra"], "rexnet run: unexpected argument 'extra'");
+
+    [Fact]
+    public void SwitchWithAValue() => Fails(2, [.. RunArgs(), "--features=yes"], "rexnet run: --features takes no value");
+
+    [Fact]
+    public void MissingWeights() =>
+        Fails(2, ["run", "--model", "rexnet_100", "--input", files.Input, "--output", Output], "rexnet run: --weights is required");
+
+    [Fact]
+    public void MissingOutput() =>
+        Fails(2, ["run", "--model", "rexnet_100", "--weights", files.Rexnet100, "--input", files.Input], "--output is required");
+
+    [Theory]
+    [InlineData("gpu")]
+    [InlineData("1")]
+    [InlineData("")]
+    [InlineData("cpu,auto")]
+    [InlineData(" cpu")]
+    public void BadDeviceValue(string device) =>
+        Fails(2, [.. RunArgs(), "--device", device], $"rexnet run: --device must be one of auto|cpu|cuda, got '{device}'");
+
+    [Fact]
+    public void UnknownModel() => Fails(1, RunArgs(model: "rexnet_999"), "unknown model 'rexnet_999'");
+
+    [Fact]
+    public void NonexistentInput()
+    {
+        string missing = _dir.File("absent.npy");
+        Assert.Equal($"rexnet run: {missing}: file not found", Fails(1, RunArgs(input: missing)));
+    }
+
+    [Fact]
+    public void InputIsADirectory()
+    {
+        string sub = Directory.CreateDirectory(_dir.File("folder")).FullName;
+        Fails(1, RunArgs(input: sub), $"{sub}: is a directory, not a file");
+    }
+
+    [Fact]
+    public void MalformedNpy() =>
+        Fails(1, RunArgs(input: WriteInput("bad.npy", "not numpy at all"u8.ToArray())), "bad.npy: not a .npy file: missing the \\x93NUMPY magic");
+
+    [Fact]
+    public void TruncatedNpy()
+    {
+        byte[] whole = File.ReadAllBytes(files.Input);
+        Fails(1, RunArgs(input: WriteInput("cut.npy", whole[..^100])), "cut.npy: data is", "but shape (2, 3, 64, 64) of float32 needs 98304");
+    }
+
+    [Fact]
+    public void NpyOfTheWrongDtype() =>
+        Fails(1, RunArgs(input: WriteInput("f8.npy", Build(Dict("(1, 3, 32, 32)", "<f8"), 8 * 3 * 32 * 32))), "dtype '<f8' is not supported");
+
+    [Fact]
+    public void NpyWithAnOverflowingShape() =>
+        Fails(1, RunArgs(input: WriteInput("huge.npy", Build(Dict("(2147483647, 3, 2147483647, 2147483647)"), 16))), "holds more than");
+
+    [Fact]
+    public void WrongChannelCount() =>
+        Fails(1, RunArgs(input: WriteInput("four.npy", [2, 4, 64, 64])), "four.npy: expected a float32 [batch, 3, height, width] tensor, got shape (2, 4, 64, 64)");
+
+    [Fact]
+    public void ZeroDimensionalInput() =>
+        Fails(1, RunArgs(input: WriteInput("scalar.npy", Float32("()", [1f]))), "expected a float32 [batch, 3, height, width] tensor, got shape ()");
+
+    [Fact]
+    public void EmptyBatch() =>
+        Fails(1, RunArgs(input: WriteInput("empty.npy", [0, 3, 64, 64])), "got shape (0, 3, 64, 64)");
+
+    [Fact]
+    public void TooSmallImage() =>
+        Fails(1, RunArgs(input: WriteInput("small.npy", [1, 3, 16, 16])), "input size 16x16 is too small");
+
+    [Fact]
+    public void WeightsOfTheWrongModel()
+    {
+        int wide = ModelSpec.FromZoo("rexnet_130").StemChannels, narrow = ModelSpec.FromZoo("rexnet_100").StemChannels;
+        Fails(1, RunArgs(weights: files.Rexnet130), $"{files.Rexnet130}: weights do not match rexnet_100",
+            $"tensor 'stem.conv.weight' has shape [{wide}, 3, 3, 3], expected [{narrow}, 3, 3, 3]");
+    }
+
+    [Fact]
+    public void NonexistentWeights()
+    {
+        string missing = _dir.File("absent.safetensors");
+        Assert.Equal($"rexnet run: {missing}: file not found", Fails(1, RunArgs(weights: missing)));
+    }
+
+    [Fact]
+    public void TruncatedWeights()
+    {
+        byte[] whole = File.ReadAllBytes(files.Rexnet100);
+        Fails(1, RunArgs(weights: WriteInput("cut.safetensors", whole[..(whole.Length / 3)])), "cut.safetensors: tensor '", "lie outside the");
+    }
+
+    [Fact]
+    public void WeightsThatAreNotSafetensors() =>
+        Fails(1, RunArgs(weights: files.Input), $"{files.Input}: header length", "exceeds the 16777216-byte limit");
+
+    [Fact]
+    public void OutputDirectoryMissing()
+    {
+        string output = Path.Combine(_dir.Path, "absent", "y.npy");
+        Fails(1, ["run", "--model", "rexnet_100", "--weights", files.Rexnet100, "--input", files.Input, "--output", output],
+            "output directory", "does not exist");
+    }
+
+    [Fact]
+    public void InitOutputIsADirectory()
+    {
+        string taken = Directory.CreateDirectory(_dir.File("taken")).FullName;
+        Fails(1, ["init", "--model", "rexnet_100", "--output", taken], "rexnet init: ");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(taken));
+    }
+
+    [Fact]
+    public void WeightMismatchWithControlCharactersStaysOneLine()
+    {
+        string path = _dir.File("odd.safetensors");
+        var tensors = RandomInit.Create(ModelSpec.FromZoo("rexnet_100"), seed: 1).Append(new TensorData("evil\nname\u001b[2J", [1], [0f]));
+        SafeTensorsWriter.Write(path, tensors.ToArray());
+        Fails(1, RunArgs(weights: path), "unexpected tensor 'evil name [2J' with shape [1]");
+    }
+
+    [Fact]
+    public void InitWithABadSeed() =>
+        Fails(2, ["init", "--model", "rexnet_100", "--seed", "-1", "--output", Output], "--seed must be an integer in [0, 2147483647], got '-1'");
+
+    [Fact]
+    public void InitWithAnUnknownModel() =>
+        Fails(1, ["init", "--model", "resnet50", "--output", _dir.File("w.safetensors")], "unknown model 'resnet50'");
+
+    [Fact]
+    public void InitWithoutModel() => Fails(2, ["init", "--output", _dir.File("w.safetensors")], "--model is required");
+
+    [Fact]
+    public void ZooWithAStrayArgument() => Fails(2, ["zoo", "--json", "extra"], "rexnet zoo: unexpected argument 'extra'");
+}
