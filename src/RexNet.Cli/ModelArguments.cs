@@ -25,8 +25,7 @@ public static class ModelArguments
         }
         if (file is not null)
         {
-            // Hub snapshots are symlinks; read the blob they point at.
-            return PretrainedWeights.FollowLinks(file);
+            return file;
         }
         if (!pretrained)
         {

@@ -10,7 +10,12 @@ public static class InputFile
         {
             throw new InvalidInputFileException(path, "is a directory, not a file");
         }
+        // Size the file a symbolic link points at (hub snapshots are links into blobs/), not the link itself.
         var info = new FileInfo(path);
+        if (info.LinkTarget is not null)
+        {
+            info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+        }
         if (!info.Exists)
         {
             throw new InvalidInputFileException(path, "file not found");

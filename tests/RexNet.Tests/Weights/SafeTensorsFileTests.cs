@@ -114,4 +114,18 @@ public class SafeTensorsFileTests
             Assert.All(folded.Stem.Weight, v => Assert.True(float.IsFinite(v)));
         }
     }
+
+    [Fact]
+    public void ASymbolicLinkIsSizedByItsTarget()
+    {
+        // Hugging Face cache snapshots are links into blobs/: the reader must see the blob's length.
+        using var dir = TestPaths.TempDir();
+        var spec = ModelSpec.FromZoo("rexnet_100");
+        string blob = dir.File("blob");
+        RandomInit.WriteFile(spec, 1, blob);
+        string link = dir.File("model.safetensors");
+        File.CreateSymbolicLink(link, blob);
+        using var file = SafeTensorsFile.Open(link);
+        Assert.Equal(TimmLayout.ExpectedTensors(spec).Count, file.ReadAllFloat32().Count);
+    }
 }
