@@ -16,6 +16,9 @@ public static class CommandLine
         new InitCommand(),
         new RunCommand(),
         new BenchCommand(),
+        new ExportOnnxCommand(),
+        new RunOnnxCommand(),
+        new BenchOnnxCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
