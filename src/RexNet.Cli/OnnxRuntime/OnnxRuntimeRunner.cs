@@ -50,23 +50,33 @@ internal sealed class OnnxRuntimeRunner : IDisposable
 
     private static OnnxRuntimeRunner Open(string source, int threads, Func<SessionOptions, InferenceSession> create)
     {
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        InferenceSession session;
+        SessionOptions options;
         try
         {
-            session = create(options);
+            options = new SessionOptions
+            {
+                IntraOpNumThreads = threads,
+                InterOpNumThreads = 1,
+                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            };
         }
-        catch (OnnxRuntimeException e)
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
         {
-            throw new InvalidInputFileException(source, $"ONNX Runtime cannot load it: {OneLine(e.Message)}");
+            // The Microsoft.ML.OnnxRuntime package ships the native library for common platforms only.
+            throw new InvalidOperationException($"ONNX Runtime's native library cannot be loaded on this platform: {OneLine(e.Message)}");
         }
-        return new OnnxRuntimeRunner(session, source);
+        using (options)
+        {
+            try
+            {
+                return new OnnxRuntimeRunner(create(options), source);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw new InvalidInputFileException(source, $"ONNX Runtime cannot load it: {OneLine(e.Message)}");
+            }
+        }
     }
 
     /// <summary>Throws a one-line error when an NCHW input of this shape does not fit the model's declared dims.</summary>

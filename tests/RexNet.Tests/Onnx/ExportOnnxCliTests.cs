@@ -129,4 +129,19 @@ public class ExportOnnxCliTests
         Assert.Contains("file not found", missing.Err);
         Assert.False(File.Exists(tmp.File("y.npy")));
     }
+
+    /// <summary>bench-onnx prints a row per engine and batch; the numbers themselves are not asserted.</summary>
+    [Fact]
+    public void BenchOnnxPrintsBothEngines()
+    {
+        var r = Run("bench-onnx", "--model", "rexnetr_100", "--batch", "1,2", "--size", "32", "--runs", "1", "--warmup", "0", "--threads", "1");
+        Assert.True(r.Code == 0, r.Err);
+        var rows = r.Out.Split('\n').Where(l => l.StartsWith("| 1 |", StringComparison.Ordinal) || l.StartsWith("| 2 |", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.Equal(2, rows.Count(l => l.Contains("ONNX Runtime", StringComparison.Ordinal)));
+
+        var bad = Run("bench-onnx", "--batch", "0");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--batch must be", bad.Err);
+    }
 }
