@@ -102,6 +102,11 @@ internal sealed class OnnxGraphBuilder
 
     private string AddInitializer(string name, TensorProto.Types.DataType type, ReadOnlySpan<byte> bytes, long[] dims)
     {
+        if (!BitConverter.IsLittleEndian)
+        {
+            // raw_data is little-endian by the specification; the bytes here are the host's.
+            throw new PlatformNotSupportedException("ONNX export writes raw_data from memory and needs a little-endian host");
+        }
         ClaimValueName(name);
         var t = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(bytes) };
         t.Dims.AddRange(dims);

@@ -295,6 +295,10 @@ internal static class OnnxModelValidator
                 throw new ShapeException("pads must be an INT64 initializer");
             }
             var pads = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(padsTensor.RawData.Span);
+            if (pads.Length != 2 * rank)
+            {
+                throw new ShapeException($"pads holds {pads.Length} values, expected {2 * rank}");
+            }
             var dims = new long?[rank];
             for (int i = 0; i < rank; i++)
             {
