@@ -19,6 +19,9 @@ public static class CommandLine
         new PreprocessCommand(),
         new PredictCommand(),
         new EvalCommand(),
+        new ExportOnnxCommand(),
+        new RunOnnxCommand(),
+        new BenchOnnxCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

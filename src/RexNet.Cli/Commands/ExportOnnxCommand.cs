@@ -1,0 +1,91 @@
+using RexNet.IO;
+using RexNet.Model;
+using RexNet.Onnx;
+using RexNet.Weights;
+
+namespace RexNet.Cli.Commands;
+
+/// <summary>`rexnet export-onnx`: a timm-layout weight file to an ONNX model for ONNX Runtime, TensorRT, OpenVINO.</summary>
+public sealed class ExportOnnxCommand : ICommand
+{
+    public string Name => "export-onnx";
+    public string Summary => "export a model with its weights to ONNX (BatchNorm folded, or kept with --keep-bn)";
+    public string Usage =>
+        $"--model NAME --weights FILE --output MODEL.onnx [--opset {OnnxOpsets.Minimum}..{OnnxOpsets.Maximum} (default {OnnxOpsets.Default})] " +
+        "[--dynamic | --batch N --height H --width W] [--keep-bn] [--labels FILE]";
+    public IReadOnlyCollection<string> Flags => ["model", "weights", "output", "opset", "batch", "height", "width", "labels"];
+    public IReadOnlyCollection<string> Switches => ["dynamic", "keep-bn"];
+
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    {
+        args.NoPositionals();
+        var spec = ModelSpec.FromZoo(args.Require("model"));
+        string weightsPath = args.Require("weights");
+        string output = args.Require("output");
+        bool dynamic = args.Has("dynamic");
+        if (dynamic && (args.Has("batch") || args.Has("height") || args.Has("width")))
+        {
+            throw new UsageException("--dynamic makes batch, height and width symbolic: drop --batch/--height/--width");
+        }
+        var options = new OnnxExportOptions
+        {
+            Opset = args.GetInt("opset", OnnxOpsets.Default, OnnxOpsets.Minimum, OnnxOpsets.Maximum),
+            Dynamic = dynamic,
+            Batch = args.GetInt("batch", 1, 1, 4096),
+            Height = args.GetInt("height", 224, ModelSpec.MinInputSize, 8192),
+            Width = args.GetInt("width", 224, ModelSpec.MinInputSize, 8192),
+            ClassLabels = args.Get("labels") is { } labels ? ReadLabels(labels, spec.NumClasses) : null,
+        };
+
+        OnnxModel model;
+        bool keepBn = args.Has("keep-bn");
+        if (keepBn)
+        {
+            using var file = SafeTensorsFile.Open(weightsPath);
+            var stateDict = file.ReadAllFloat32();
+            try
+            {
+                model = OnnxExporter.ExportWithBatchNorm(spec, stateDict, options);
+            }
+            catch (WeightMismatchException e)
+            {
+                throw new WeightMismatchException($"{weightsPath}: {e.Message}");
+            }
+        }
+        else
+        {
+            model = OnnxExporter.ExportFolded(WeightLoader.Load(spec, weightsPath), options);
+        }
+        model.Save(output);
+
+        string sizes = dynamic ? "[batch, 3, height, width]" : $"[{options.Batch}, 3, {options.Height}, {options.Width}]";
+        string labelsNote = model.Metadata.ContainsKey("rexnet.class_labels") ? "labels embedded" : "no labels embedded";
+        stdout.WriteLine($"wrote {output}: {spec.Name}, opset {model.Opset} (IR {model.IrVersion}), input {sizes}, " +
+                         $"BatchNorm {(keepBn ? "kept" : "folded")}, {model.NodeCount} nodes, {model.ParameterCount:N0} parameters, {labelsNote}");
+        return CommandLine.ExitOk;
+    }
+
+    /// <summary>A plain-text label list: one label per line, one line per class, in class-index order.</summary>
+    private static IReadOnlyList<string> ReadLabels(string path, int numClasses)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidInputFileException(path, "file not found");
+        }
+        var lines = File.ReadAllLines(path).ToList();
+        if (lines.Count > 0 && lines[^1].Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+        int blank = lines.FindIndex(string.IsNullOrWhiteSpace);
+        if (blank >= 0)
+        {
+            throw new InvalidInputFileException(path, $"line {blank + 1} is blank; every class needs a label");
+        }
+        if (lines.Count != numClasses)
+        {
+            throw new InvalidInputFileException(path, $"{lines.Count} labels, but the model has {numClasses} classes (one label per line)");
+        }
+        return lines;
+    }
+}

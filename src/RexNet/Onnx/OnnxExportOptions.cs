@@ -1,0 +1,37 @@
+using RexNet.Model;
+
+namespace RexNet.Onnx;
+
+/// <summary>How to export: opset, fixed or symbolic input sizes, and the class labels to embed.</summary>
+public sealed record OnnxExportOptions
+{
+    public int Opset { get; init; } = OnnxOpsets.Default;
+
+    /// <summary>Batch, height and width become the symbols batch/height/width instead of fixed sizes.</summary>
+    public bool Dynamic { get; init; }
+
+    /// <summary>Fixed sizes written into the graph when <see cref="Dynamic"/> is off.</summary>
+    public int Batch { get; init; } = 1;
+    public int Height { get; init; } = 224;
+    public int Width { get; init; } = 224;
+
+    /// <summary>One label per class, stored in the model's metadata; null stores only the class count.</summary>
+    public IReadOnlyList<string>? ClassLabels { get; init; }
+
+    public void Validate(int numClasses)
+    {
+        OnnxOpsets.Validate(Opset);
+        if (!Dynamic)
+        {
+            if (Batch < 1)
+            {
+                throw new ArgumentException($"batch must be at least 1, got {Batch}");
+            }
+            ModelSpec.ValidateInputSize(Height, Width);
+        }
+        if (ClassLabels is not null && ClassLabels.Count != numClasses)
+        {
+            throw new ArgumentException($"{ClassLabels.Count} class labels were given but the model has {numClasses} classes");
+        }
+    }
+}
