@@ -16,6 +16,7 @@ public static class CommandLine
         new InitCommand(),
         new RunCommand(),
         new BenchCommand(),
+        new DoctorCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
