@@ -21,12 +21,16 @@ public sealed class KernelCache
     public string Directory { get; }
 
     /// <summary>$XDG_CACHE_HOME/rexnet/kernels, else ~/.cache/rexnet/kernels (LocalApplicationData on Windows).</summary>
-    public static string DefaultDirectory()
+    public static string DefaultDirectory() => DefaultDirectory(
+        Environment.GetEnvironmentVariable("XDG_CACHE_HOME"),
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+        OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData) : null);
+
+    /// <summary>The rule behind <see cref="DefaultDirectory()"/>; a relative XDG_CACHE_HOME is invalid per the XDG spec and ignored.</summary>
+    public static string DefaultDirectory(string? xdgCacheHome, string home, string? windowsLocalAppData)
     {
-        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        string root = !string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg) ? xdg
-            : OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        string root = !string.IsNullOrWhiteSpace(xdgCacheHome) && Path.IsPathRooted(xdgCacheHome) ? xdgCacheHome
+            : windowsLocalAppData ?? Path.Combine(home, ".cache");
         return Path.Combine(root, "rexnet", "kernels");
     }
 
