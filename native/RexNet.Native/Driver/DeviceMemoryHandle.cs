@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace RexNet.Native.Driver;
 
 /// <summary>
@@ -80,7 +77,7 @@ public sealed unsafe class DeviceMemoryHandle : ContextBoundHandle
         ulong at = At(0, ByteLength);
         Context.Health.Check(stream is null
             ? CuDriver.cuMemsetD8_v2(at, value, (nuint)ByteLength)
-            : CuDriver.cuMemsetD8Async(at, value, (nuint)ByteLength, stream), "cuMemsetD8");
+            : CuDriver.cuMemsetD8Async(at, value, (nuint)ByteLength, stream), stream is null ? "cuMemsetD8_v2" : "cuMemsetD8Async");
     }
 
     /// <summary>Sets <paramref name="count"/> 32-bit words from a 4-byte aligned offset (a float's bits, an int).</summary>
@@ -93,7 +90,7 @@ public sealed unsafe class DeviceMemoryHandle : ContextBoundHandle
         ulong at = At(byteOffset, count * 4);
         Context.Health.Check(stream is null
             ? CuDriver.cuMemsetD32_v2(at, value, (nuint)count)
-            : CuDriver.cuMemsetD32Async(at, value, (nuint)count, stream), "cuMemsetD32");
+            : CuDriver.cuMemsetD32Async(at, value, (nuint)count, stream), stream is null ? "cuMemsetD32_v2" : "cuMemsetD32Async");
     }
 
     internal ulong At(long byteOffset, long bytes)
