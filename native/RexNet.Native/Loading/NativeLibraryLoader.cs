@@ -53,6 +53,10 @@ public static class NativeLibraryLoader
             {
                 IntPtr handle = NativeLibrary.Load(candidate.Path);
                 string resolved = ModulePath.Of(handle, ProbeSymbol(library)) ?? candidate.Path;
+                if (library == CudaLibrary.Nvrtc)
+                {
+                    PreloadBuiltins(resolved);
+                }
                 return new LoadedLibrary(library, handle, candidate, resolved);
             }
             catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
@@ -61,6 +65,28 @@ public static class NativeLibraryLoader
             }
         }
         throw new CudaLibraryNotFoundException(library, failures);
+    }
+
+    /// <summary>
+    /// NVRTC opens its builtins library (libnvrtc-builtins.so.X.Y, nvrtc-builtins64_XY.dll) by name at
+    /// the first compile. When NVRTC came from a folder the system loader does not search (CUDA_PATH,
+    /// REXNET_CUDA_LIBS), loading the builtins from that same folder first lets that lookup find them.
+    /// </summary>
+    private static void PreloadBuiltins(string nvrtcPath)
+    {
+        string? folder = Path.GetDirectoryName(nvrtcPath);
+        if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
+        {
+            return;
+        }
+        // Same major version only: libnvrtc.so.12 pairs with libnvrtc-builtins.so.12.x, nvrtc64_120_0.dll with nvrtc-builtins64_12x.dll.
+        var major = System.Text.RegularExpressions.Regex.Match(Path.GetFileName(nvrtcPath), @"^(?:libnvrtc\.so\.(\d+)|nvrtc64_(\d\d))");
+        string version = major.Groups[1].Success ? major.Groups[1].Value : major.Groups[2].Value;
+        string pattern = OperatingSystem.IsWindows() ? $"nvrtc-builtins64_{version}*.dll" : $"libnvrtc-builtins.so.{version}*";
+        foreach (var builtins in Directory.EnumerateFiles(folder, pattern).Order(StringComparer.Ordinal))
+        {
+            NativeLibrary.TryLoad(builtins, out _);
+        }
     }
 
     public static string DisplayName(CudaLibrary library) => library switch

@@ -45,4 +45,17 @@ public class LibraryLoaderTests
         Assert.Equal(loaded.ResolvedPath, again.ResolvedPath);
         Assert.True(File.Exists(again.ResolvedPath));
     }
+
+    [Fact]
+    public void MissingDriverSurfacesFromTheFirstCallWithEveryPathTried()
+    {
+        if (NativeLibraryLoader.TryLoad(CudaLibrary.Driver, out _, out _))
+        {
+            Assert.Skip("the CUDA driver library is installed here");
+        }
+        var e = Assert.Throws<CudaLibraryNotFoundException>(RexNet.Native.Driver.CudaDevices.Initialize);
+        Assert.Equal(CudaLibrary.Driver, e.Library);
+        Assert.Contains("libcuda.so.1", e.Message);
+        Assert.Contains("install the NVIDIA driver", e.Message);
+    }
 }
