@@ -8,6 +8,8 @@ namespace RexNet.Native.Cublas;
 /// </summary>
 public sealed unsafe class CublasHandle : ContextBoundHandle
 {
+    internal CublasHandle() { }
+
     public static CublasHandle Create(CudaContext context)
     {
         context.Health.ThrowIfBroken();

@@ -3,6 +3,8 @@ namespace RexNet.Native.Driver;
 /// <summary>A CUevent: a marker in a stream, used for device-side timing and waiting.</summary>
 public sealed class CudaEventHandle : ContextBoundHandle
 {
+    internal CudaEventHandle() { }
+
     public void Record(CudaStreamHandle stream)
     {
         Guard();

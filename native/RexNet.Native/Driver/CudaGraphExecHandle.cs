@@ -3,6 +3,8 @@ namespace RexNet.Native.Driver;
 /// <summary>A CUgraphExec: an instantiated graph, launched as one unit.</summary>
 public sealed class CudaGraphExecHandle : ContextBoundHandle
 {
+    internal CudaGraphExecHandle() { }
+
     public void Launch(CudaStreamHandle stream)
     {
         Guard();

@@ -3,6 +3,8 @@ namespace RexNet.Native.Driver;
 /// <summary>A CUgraph recorded by stream capture.</summary>
 public sealed class CudaGraphHandle : ContextBoundHandle
 {
+    internal CudaGraphHandle() { }
+
     public CudaGraphExecHandle Instantiate(CuGraphInstantiateFlags flags = CuGraphInstantiateFlags.None)
     {
         Guard();

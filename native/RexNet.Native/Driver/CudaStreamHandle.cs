@@ -3,6 +3,8 @@ namespace RexNet.Native.Driver;
 /// <summary>A CUstream: work submitted to it runs in order.</summary>
 public sealed class CudaStreamHandle : ContextBoundHandle
 {
+    internal CudaStreamHandle() { }
+
     public void Synchronize()
     {
         Guard();

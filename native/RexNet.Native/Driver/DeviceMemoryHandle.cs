@@ -7,6 +7,8 @@ namespace RexNet.Native.Driver;
 /// </summary>
 public sealed unsafe class DeviceMemoryHandle : ContextBoundHandle
 {
+    internal DeviceMemoryHandle() { }
+
     public long ByteLength { get; internal set; }
 
     /// <summary>The CUdeviceptr, for kernel arguments and cuBLAS; valid while this handle is alive.</summary>

@@ -3,6 +3,8 @@ namespace RexNet.Native.Driver;
 /// <summary>Page-locked host memory from cuMemHostAlloc: the source or target of asynchronous copies.</summary>
 public sealed unsafe class PinnedHostMemoryHandle : ContextBoundHandle
 {
+    internal PinnedHostMemoryHandle() { }
+
     public long ByteLength { get; internal set; }
 
     /// <summary>The memory as a span of <typeparamref name="T"/>; valid while this handle is alive.</summary>

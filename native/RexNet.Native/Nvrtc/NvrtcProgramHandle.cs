@@ -5,7 +5,7 @@ namespace RexNet.Native.Nvrtc;
 /// <summary>An nvrtcProgram; needs no GPU and no context.</summary>
 public sealed class NvrtcProgramHandle : SafeHandle
 {
-    public NvrtcProgramHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+    internal NvrtcProgramHandle() : base(IntPtr.Zero, ownsHandle: true) { }
 
     public override bool IsInvalid => handle == IntPtr.Zero;
 
