@@ -9,8 +9,7 @@ public sealed record LibrarySearchEnvironment(
     string? Override,
     string? CudaPath,
     string? CudaHome,
-    string? LdLibraryPath,
-    string? WindowsPath)
+    string? LdLibraryPath)
 {
     /// <summary>REXNET_CUDA_LIBS: directories and/or library files, separated like PATH; tried before anything else.</summary>
     public const string OverrideVariable = "REXNET_CUDA_LIBS";
@@ -20,8 +19,7 @@ public sealed record LibrarySearchEnvironment(
         Environment.GetEnvironmentVariable(OverrideVariable),
         Environment.GetEnvironmentVariable("CUDA_PATH"),
         Environment.GetEnvironmentVariable("CUDA_HOME"),
-        Environment.GetEnvironmentVariable("LD_LIBRARY_PATH"),
-        OperatingSystem.IsWindows() ? Environment.GetEnvironmentVariable("PATH") : null);
+        Environment.GetEnvironmentVariable("LD_LIBRARY_PATH"));
 
     public char ListSeparator => IsWindows ? ';' : ':';
 }

@@ -48,6 +48,7 @@ public sealed class DoctorCommand : ICommand
         {
             w.WriteLine($"  {lib.Name} tried: {string.Join("; ", lib.Tried)}");
         }
+        w.WriteLine($"kernels  {r.EmbeddedKernels.Count} embedded file(s)" + (r.EmbeddedKernels.Count > 0 ? ": " + string.Join(", ", r.EmbeddedKernels) : ""));
         if (r.Gpus.Count == 0)
         {
             w.WriteLine("gpus     none");

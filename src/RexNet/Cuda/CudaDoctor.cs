@@ -58,7 +58,8 @@ public static class CudaDoctor
             needed.Add("cuBLAS (libcublas.so.12 or .11 / cublas64_*.dll)");
         }
         string? problem = Verdict(driver, driverError, gpus, nvrtc, cublas);
-        return new CudaDoctorReport(driver, driverVersion, driverError, nvrtc, archs, cublas, gpus, problem is null, problem, needed);
+        var embedded = KernelSources.Embedded.Sources.Concat(KernelSources.Embedded.Headers).Select(k => k.Name).ToArray();
+        return new CudaDoctorReport(driver, driverVersion, driverError, nvrtc, archs, cublas, gpus, embedded, problem is null, problem, needed);
     }
 
     /// <summary>The driver encodes 12.4 as 12040.</summary>

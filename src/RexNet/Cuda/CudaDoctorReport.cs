@@ -28,6 +28,7 @@ public sealed record CudaDoctorReport(
     IReadOnlyList<int>? NvrtcArchs,
     LibraryReport Cublas,
     IReadOnlyList<GpuReport> Gpus,
+    IReadOnlyList<string> EmbeddedKernels,
     bool Usable,
     string? Problem,
     IReadOnlyList<string> Needed);

@@ -5,7 +5,7 @@ namespace RexNet.Tests.Native;
 public class LibraryCandidatesTests
 {
     private static LibrarySearchEnvironment Linux(string? overrideLibs = null, string? cudaPath = null, string? cudaHome = null, string? ld = null) =>
-        new(IsWindows: false, overrideLibs, cudaPath, cudaHome, ld, null);
+        new(IsWindows: false, overrideLibs, cudaPath, cudaHome, ld);
 
     private static string[] Paths(CudaLibrary lib, LibrarySearchEnvironment env) =>
         LibraryCandidates.For(lib, env).Select(c => c.Path).ToArray();
@@ -65,7 +65,7 @@ public class LibraryCandidatesTests
     [Fact]
     public void WindowsUsesDllNamesAndBinFolders()
     {
-        var env = new LibrarySearchEnvironment(IsWindows: true, null, @"C:\CUDA\v12.4", null, null, @"C:\Windows");
+        var env = new LibrarySearchEnvironment(IsWindows: true, null, @"C:\CUDA\v12.4", null, null);
         var paths = Paths(CudaLibrary.Nvrtc, env);
         Assert.Equal(@"C:\CUDA\v12.4\bin\nvrtc64_130_0.dll", paths[0]);
         Assert.Contains(@"C:\CUDA\v12.4\bin\x64\nvrtc64_120_0.dll", paths);

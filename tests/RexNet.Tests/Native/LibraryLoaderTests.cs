@@ -39,7 +39,7 @@ public class LibraryLoaderTests
         CudaAvailability.RequireNvrtc();
         var loaded = NativeLibraryLoader.Load(CudaLibrary.Nvrtc);
         // Point an explicit override at the file the process already uses, and expect that exact file.
-        var env = new LibrarySearchEnvironment(false, loaded.ResolvedPath, null, null, null, null);
+        var env = new LibrarySearchEnvironment(false, loaded.ResolvedPath, null, null, null);
         var again = NativeLibraryLoader.LoadFrom(CudaLibrary.Nvrtc, LibraryCandidates.For(CudaLibrary.Nvrtc, env));
         Assert.Equal("REXNET_CUDA_LIBS", again.Candidate.Origin);
         Assert.Equal(loaded.ResolvedPath, again.ResolvedPath);
