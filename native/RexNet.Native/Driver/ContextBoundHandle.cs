@@ -42,6 +42,8 @@ public abstract class ContextBoundHandle : SafeHandle
         var result = Destroy(handle);
         if (pushed)
         {
+            // Release cannot throw; a failed pop leaves this thread's current context as the pushed one,
+            // which is the same primary context every resource here uses.
             CuDriver.cuCtxPopCurrent_v2(out _);
         }
         contextHandle.DangerousRelease();
