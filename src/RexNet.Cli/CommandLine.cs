@@ -22,6 +22,7 @@ public static class CommandLine
         new ExportOnnxCommand(),
         new RunOnnxCommand(),
         new BenchOnnxCommand(),
+        new DoctorCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -65,7 +66,7 @@ public static class CommandLine
     private static bool IsUserFacing(Exception e) =>
         e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
             or NotSupportedException or FormatException or RexNet.Weights.WeightMismatchException
-            or RexNet.IO.InvalidInputFileException or OutOfMemoryException;
+            or RexNet.IO.InvalidInputFileException or OutOfMemoryException or DllNotFoundException;
 
     /// <summary>Messages may quote names from input files: line breaks and other control characters become spaces.</summary>
     private static string OneLine(string message) => string.Concat(message.Select(c => char.IsControl(c) ? ' ' : c));

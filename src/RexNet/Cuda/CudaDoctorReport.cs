@@ -1,0 +1,34 @@
+namespace RexNet.Cuda;
+
+/// <summary>Whether one native library loaded, from where, and which version it reports.</summary>
+public sealed record LibraryReport(string Name, bool Loaded, string? Path, string? Version, string? Error, IReadOnlyList<string> Tried);
+
+/// <summary>Whether the embedded kernels compile for a GPU's architecture, with ptxas' worst numbers.</summary>
+public sealed record KernelCheckReport(string Target, int Sources, int Compiled, int MaxRegisters, int SpillingKernels, IReadOnlyList<string> Errors);
+
+/// <summary>One GPU as the driver describes it.</summary>
+public sealed record GpuReport(
+    int Ordinal,
+    string Name,
+    string ComputeCapability,
+    long MemoryBytes,
+    int Multiprocessors,
+    int ClockMHz,
+    int MemoryClockMHz,
+    int MemoryBusWidthBits,
+    string PciBusId,
+    KernelCheckReport? Kernels);
+
+/// <summary>Everything `rexnet doctor` found; <see cref="Usable"/> is false with a <see cref="Problem"/> when CUDA cannot be used.</summary>
+public sealed record CudaDoctorReport(
+    LibraryReport Driver,
+    string? DriverVersion,
+    string? DriverError,
+    LibraryReport Nvrtc,
+    IReadOnlyList<int>? NvrtcArchs,
+    LibraryReport Cublas,
+    IReadOnlyList<GpuReport> Gpus,
+    IReadOnlyList<string> EmbeddedKernels,
+    bool Usable,
+    string? Problem,
+    IReadOnlyList<string> Needed);

@@ -1,0 +1,17 @@
+namespace RexNet.Cuda;
+
+/// <summary>The compiler behind <see cref="KernelCompiler"/>: NVRTC in production, a counting wrapper in tests.</summary>
+public interface IRuntimeCompiler
+{
+    /// <summary>Part of the cache key: a different compiler version never reuses another's output.</summary>
+    Version Version { get; }
+
+    /// <summary>Real architectures it can emit CUBIN for, or null when it cannot say.</summary>
+    IReadOnlyList<int>? SupportedArchs { get; }
+
+    /// <summary>Compiles; Success false means the source has errors and Log says which.</summary>
+    RuntimeCompileResult Compile(KernelSource source, IReadOnlyList<KernelSource> headers, IReadOnlyList<string> options, bool wantCubin);
+}
+
+/// <param name="Image">CUBIN or NUL-terminated PTX; empty when Success is false.</param>
+public sealed record RuntimeCompileResult(bool Success, byte[] Image, string Log);
