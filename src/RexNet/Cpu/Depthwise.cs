@@ -15,6 +15,7 @@ public static class Depthwise
 {
     public static int ScratchLength(int h, int w) => (h + 2) * (w + 2) + w;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Planes(ReadOnlySpan<float> x, int c, int h, int w, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         int stride, Activation act, Span<float> y, int first, int count, Span<float> scratch, VectorIsa isa)
     {
@@ -72,6 +73,7 @@ public static class Depthwise
     }
 
     /// <summary>One stride-1 output row of width w from three consecutive padded rows (pitch w + 2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row<TS, TV>(ReadOnlySpan<float> rows, int w, ReadOnlySpan<float> k, float bias, Span<float> dst)
         where TS : struct, ISimd<TV> where TV : struct
     {

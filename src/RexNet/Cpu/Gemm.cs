@@ -37,6 +37,7 @@ public static class Gemm
     }
 
     /// <summary>Packs B[0..k, j0..j0+nc) into panels: packed[panel][kk][0..NR), zero beyond column n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pack(ReadOnlySpan<float> b, int n, int k, int j0, int nc, Span<float> packed, VectorIsa isa)
     {
         int nr = PanelWidth(isa);
@@ -89,6 +90,7 @@ public static class Gemm
     }
 
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyPacked<TS, TV>(ReadOnlySpan<float> a, int k, ReadOnlySpan<float> packed, Span<float> c, int n,
         int i0, int i1, int j0, int nc)
         where TS : struct, ISimd<TV> where TV : struct

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using RexNet.Model;
 
@@ -46,6 +47,7 @@ public static class GemmConv
     /// One task of a 1x1 conv: y[b, i0..i1, j0..j0+nc) = act(W x + bias) (+ residual on the first
     /// <paramref name="residualChannels"/> channels).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PointwiseTask(in GemmTiling g, ReadOnlySpan<float> x, int cin, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, Activation act, ReadOnlySpan<float> residual, int residualChannels, Span<float> y,
         int task, Span<float> scratch, VectorIsa isa)
@@ -72,6 +74,7 @@ public static class GemmConv
     /// One task of a dense 3x3 conv (padding 1): the block's im2col rows [cin*9, nc] are gathered straight
     /// into the GEMM's packed layout's source, then multiplied by W [cout, cin*9].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv3x3Task(in GemmTiling g, ReadOnlySpan<float> x, int cin, int h, int w, int stride,
         ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Activation act, Span<float> y, int task, Span<float> scratch, VectorIsa isa)
     {
