@@ -58,25 +58,29 @@ public static class Gemm
         }
     }
 
-    /// <summary>C[i0..i1, j0..j0+nc) = A[i0..i1, 0..k) · packed B block (from <see cref="Pack"/>).</summary>
+    /// <summary>
+    /// C[i0..i1, j0..j0+nc) = act(A[i0..i1, 0..k) · packed B block (from <see cref="Pack"/>) + bias[row]): the
+    /// bias and activation are applied to each tile in registers before it is stored.
+    /// </summary>
     public static void MultiplyPacked(ReadOnlySpan<float> a, int k, ReadOnlySpan<float> packed, Span<float> c, int n,
-        int i0, int i1, int j0, int nc, VectorIsa isa)
+        int i0, int i1, int j0, int nc, ReadOnlySpan<float> bias, Model.Activation act, VectorIsa isa)
     {
         // The micro-kernel uses unchecked refs: check the whole extent once here.
-        if (a.Length < (long)i1 * k || c.Length < (long)(i1 - 1) * n + j0 + nc || packed.Length < PackedLength(k, nc, isa))
+        if (a.Length < (long)i1 * k || c.Length < (long)(i1 - 1) * n + j0 + nc || packed.Length < PackedLength(k, nc, isa) ||
+            bias.Length < i1)
         {
             throw new ArgumentException("GEMM operands are smaller than the requested block");
         }
         switch (isa)
         {
             case VectorIsa.Vector512:
-                MultiplyPacked<Simd512, Vector512<float>>(a, k, packed, c, n, i0, i1, j0, nc);
+                MultiplyPacked<Simd512, Vector512<float>>(a, k, packed, c, n, i0, i1, j0, nc, bias, act);
                 break;
             case VectorIsa.Vector256:
-                MultiplyPacked<Simd256, Vector256<float>>(a, k, packed, c, n, i0, i1, j0, nc);
+                MultiplyPacked<Simd256, Vector256<float>>(a, k, packed, c, n, i0, i1, j0, nc, bias, act);
                 break;
             default:
-                MultiplyPacked<Simd128, Vector128<float>>(a, k, packed, c, n, i0, i1, j0, nc);
+                MultiplyPacked<Simd128, Vector128<float>>(a, k, packed, c, n, i0, i1, j0, nc, bias, act);
                 break;
         }
     }
@@ -86,13 +90,13 @@ public static class Gemm
     {
         var packed = new float[PackedLength(k, n, isa)];
         Pack(b, n, k, 0, n, packed, isa);
-        MultiplyPacked(a, k, packed, c, n, 0, m, 0, n, isa);
+        MultiplyPacked(a, k, packed, c, n, 0, m, 0, n, new float[m], Model.Activation.None, isa);
     }
 
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyPacked<TS, TV>(ReadOnlySpan<float> a, int k, ReadOnlySpan<float> packed, Span<float> c, int n,
-        int i0, int i1, int j0, int nc)
+        int i0, int i1, int j0, int nc, ReadOnlySpan<float> bias, Model.Activation act)
         where TS : struct, ISimd<TV> where TV : struct
     {
         int nr = 2 * TS.Width;
@@ -100,6 +104,7 @@ public static class Gemm
         ref float aRef = ref MemoryMarshal.GetReference(a);
         ref float pRef = ref MemoryMarshal.GetReference(packed);
         ref float cRef = ref MemoryMarshal.GetReference(c);
+        ref float biasRef = ref MemoryMarshal.GetReference(bias);
         Span<float> edge = stackalloc float[RowTile * 32];
         ref float edgeRef = ref MemoryMarshal.GetReference(edge);
         for (int p = 0; p < panels; p++)
@@ -126,6 +131,8 @@ public static class Gemm
                         Tile1<TS, TV>(ref Unsafe.Add(ref aRow, r * k), ref panel, k, ref Unsafe.Add(ref dst, r * ldc));
                     }
                 }
+                // The tile is still in L1: bias and activation cost one pass over 6 x 2 vectors.
+                Epilogue<TS, TV>(ref dst, ldc, rows, ref Unsafe.Add(ref biasRef, i), act);
                 if (!direct)
                 {
                     for (int r = 0; r < rows; r++)
@@ -197,5 +204,23 @@ public static class Gemm
         }
         TS.Store(c0, ref c);
         TS.Store(c1, ref Unsafe.Add(ref c, w));
+    }
+
+    /// <summary>
+    /// c[r, 0..2W) = act(c[r, 0..2W) + bias[r]) for a stored tile. Kept out of the micro-kernels so that the
+    /// activation's temporaries do not push their accumulators out of registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Epilogue<TS, TV>(ref float c, int ldc, int rows, ref float bias, Model.Activation act)
+        where TS : struct, ISimd<TV> where TV : struct
+    {
+        int w = TS.Width;
+        for (int r = 0; r < rows; r++)
+        {
+            ref float row = ref Unsafe.Add(ref c, r * ldc);
+            float b = Unsafe.Add(ref bias, r);
+            TS.Store(SimdEpilogue.Apply<TS, TV>(TS.Load(ref row), b, act), ref row);
+            TS.Store(SimdEpilogue.Apply<TS, TV>(TS.Load(ref Unsafe.Add(ref row, w)), b, act), ref Unsafe.Add(ref row, w));
+        }
     }
 }

@@ -36,8 +36,8 @@ public readonly record struct GemmTiling(int Batch, int OutChannels, int Pixels,
         return (image, j0, Math.Min(ColumnBlock, Pixels - j0), i0, Math.Min(OutChannels, i0 + RowsPerBlock));
     }
 
-    /// <summary>Floats of per-worker scratch a task needs: packed panels plus an epilogue row.</summary>
-    public static int ScratchLength(int k, VectorIsa isa) => Gemm.PackedLength(k, 256, isa) + 256;
+    /// <summary>Floats of per-worker scratch a task needs: the packed panels.</summary>
+    public static int ScratchLength(int k, VectorIsa isa) => Gemm.PackedLength(k, 256, isa);
 }
 
 /// <summary>The GEMM-based convs: 1x1 (pointwise) and dense 3x3 via im2col, with fused epilogues.</summary>
@@ -57,16 +57,11 @@ public static class GemmConv
         Span<float> packed = scratch[..Gemm.PackedLength(cin, nc, isa)];
         Gemm.Pack(x.Slice(b * cin * hw, cin * hw), hw, cin, j0, nc, packed, isa);
         Span<float> yb = y.Slice(b * g.OutChannels * hw, g.OutChannels * hw);
-        Gemm.MultiplyPacked(weight, cin, packed, yb, hw, i0, i1, j0, nc, isa);
-        Span<float> temp = scratch.Slice(scratch.Length - 256, nc);
-        for (int o = i0; o < i1; o++)
+        Gemm.MultiplyPacked(weight, cin, packed, yb, hw, i0, i1, j0, nc, bias, act, isa);
+        for (int o = i0; o < Math.Min(i1, residualChannels); o++)
         {
             Span<float> row = yb.Slice(o * hw + j0, nc);
-            Epilogue(row, bias[o], act, temp);
-            if (o < residualChannels)
-            {
-                TensorPrimitives.Add(row, residual.Slice((b * residualChannels + o) * hw + j0, nc), row);
-            }
+            TensorPrimitives.Add(row, residual.Slice((b * residualChannels + o) * hw + j0, nc), row);
         }
     }
 
@@ -111,30 +106,8 @@ public static class GemmConv
         int hw = g.Pixels;
         Span<float> yb = y.Slice(b * g.OutChannels * hw, g.OutChannels * hw);
         // Multiply into the block's columns of y directly: the packed block's column 0 is pixel j0.
-        Gemm.MultiplyPacked(weight, k, packed, yb[j0..], hw, i0, i1, 0, nc, isa);
-        Span<float> temp = scratch.Slice(scratch.Length - 256, nc);
-        for (int o = i0; o < i1; o++)
-        {
-            Epilogue(yb.Slice(o * hw + j0, nc), bias[o], act, temp);
-        }
+        Gemm.MultiplyPacked(weight, k, packed, yb[j0..], hw, i0, i1, 0, nc, bias, act, isa);
     }
 
-    public static int Conv3x3ScratchLength(int cin, VectorIsa isa) => cin * 9 * 256 + Gemm.PackedLength(cin * 9, 256, isa) + 256;
-
-    /// <summary>row = act(row + bias), vectorised; <paramref name="temp"/> holds the sigmoid for SiLU.</summary>
-    public static void Epilogue(Span<float> row, float bias, Activation act, Span<float> temp)
-    {
-        TensorPrimitives.Add(row, bias, row);
-        switch (act)
-        {
-            case Activation.Silu:
-                TensorPrimitives.Sigmoid(row, temp);
-                TensorPrimitives.Multiply(row, temp, row);
-                break;
-            case Activation.Relu6:
-                TensorPrimitives.Max(row, 0f, row);
-                TensorPrimitives.Min(row, 6f, row);
-                break;
-        }
-    }
+    public static int Conv3x3ScratchLength(int cin, VectorIsa isa) => cin * 9 * 256 + Gemm.PackedLength(cin * 9, 256, isa);
 }

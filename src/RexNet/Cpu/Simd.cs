@@ -15,6 +15,10 @@ public interface ISimd<TVec> where TVec : struct
     static abstract TVec Broadcast(float value);
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec addend);
     static abstract void Store(TVec value, ref float destination);
+    static abstract TVec Add(TVec a, TVec b);
+    static abstract TVec Divide(TVec a, TVec b);
+    static abstract TVec Exp(TVec a);
+    static abstract TVec Clamp(TVec a, TVec min, TVec max);
 }
 
 public readonly struct Simd512 : ISimd<Vector512<float>>
@@ -30,6 +34,14 @@ public readonly struct Simd512 : ISimd<Vector512<float>>
         Vector512.FusedMultiplyAdd(a, b, addend);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<float> value, ref float destination) => value.StoreUnsafe(ref destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp(Vector512<float> a) => Vector512.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Clamp(Vector512<float> a, Vector512<float> min, Vector512<float> max) => Vector512.Min(Vector512.Max(a, min), max);
 }
 
 public readonly struct Simd256 : ISimd<Vector256<float>>
@@ -45,6 +57,14 @@ public readonly struct Simd256 : ISimd<Vector256<float>>
         Vector256.FusedMultiplyAdd(a, b, addend);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<float> value, ref float destination) => value.StoreUnsafe(ref destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> a) => Vector256.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Clamp(Vector256<float> a, Vector256<float> min, Vector256<float> max) => Vector256.Min(Vector256.Max(a, min), max);
 }
 
 public readonly struct Simd128 : ISimd<Vector128<float>>
@@ -60,4 +80,30 @@ public readonly struct Simd128 : ISimd<Vector128<float>>
         Vector128.FusedMultiplyAdd(a, b, addend);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector128<float> value, ref float destination) => value.StoreUnsafe(ref destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Exp(Vector128<float> a) => Vector128.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Clamp(Vector128<float> a, Vector128<float> min, Vector128<float> max) => Vector128.Min(Vector128.Max(a, min), max);
+}
+
+/// <summary>Bias and activation applied to a vector while it is still in registers.</summary>
+public static class SimdEpilogue
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Apply<TS, TV>(TV v, float bias, Model.Activation act)
+        where TS : struct, ISimd<TV> where TV : struct
+    {
+        v = TS.Add(v, TS.Broadcast(bias));
+        return act switch
+        {
+            // SiLU as x / (1 + e^-x): one exp and one divide, and -inf-safe (e^big = inf gives -0).
+            Model.Activation.Silu => TS.Divide(v, TS.Add(TS.Broadcast(1f), TS.Exp(TS.MultiplyAdd(v, TS.Broadcast(-1f), TS.Zero)))),
+            Model.Activation.Relu6 => TS.Clamp(v, TS.Zero, TS.Broadcast(6f)),
+            _ => v,
+        };
+    }
 }
