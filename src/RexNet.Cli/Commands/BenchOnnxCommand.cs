@@ -42,7 +42,7 @@ public sealed class BenchOnnxCommand : ICommand
         var inv = CultureInfo.InvariantCulture;
         stdout.WriteLine($"{spec.Name} {size}x{size}, random-init weights, {threads} threads each; {Environment.ProcessorCount} logical cores, " +
                          $"{RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, ONNX Runtime {OnnxRuntimeRunner.Version}");
-        stdout.WriteLine($"{runs} runs per engine, interleaved, after {warmup} warm-up each; ms per batch; max abs diff is between the two engines' logits");
+        stdout.WriteLine($"{runs} runs per engine in alternating blocks of 5, after {warmup} warm-up each; ms per batch; max abs diff is between the two engines' logits");
         stdout.WriteLine($"| batch | engine | p50 ms | p90 ms | p99 ms | img/s | max abs diff |");
         stdout.WriteLine($"|------:|--------|-------:|-------:|-------:|------:|-------------:|");
         var rng = new Random(1);

@@ -5,9 +5,14 @@ namespace RexNet.Cli.OnnxRuntime;
 /// <summary>p50/p90/p99 of one call's wall time in milliseconds.</summary>
 internal sealed record Latency(double P50, double P90, double P99)
 {
+    /// <summary>Timed calls per turn: both engines keep worker threads spinning for a moment after a call, so
+    /// strict a, b, a, b alternation would time each engine against the other's spinning threads.</summary>
+    private const int Block = 5;
+
     /// <summary>
-    /// Times several calls round-robin (a, b, a, b, ...) after a warm-up of each, so that load from other
-    /// processes on a shared machine falls on all of them alike and their ratio stays meaningful.
+    /// Times several calls in alternating blocks (a×5, b×5, a×5, ...) after a warm-up of each, so that load
+    /// from other processes on a shared machine falls on all of them alike and their ratio stays meaningful.
+    /// Each block starts with one untimed call that lets the previous engine's threads go idle.
     /// </summary>
     public static Latency[] MeasureInterleaved(IReadOnlyList<Action> calls, int warmup, int runs)
     {
@@ -19,13 +24,17 @@ internal sealed record Latency(double P50, double P90, double P99)
             }
         }
         var ms = calls.Select(_ => new double[runs]).ToArray();
-        for (int r = 0; r < runs; r++)
+        for (int start = 0; start < runs; start += Block)
         {
             for (int c = 0; c < calls.Count; c++)
             {
-                long t0 = Stopwatch.GetTimestamp();
                 calls[c]();
-                ms[c][r] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                for (int r = start; r < Math.Min(runs, start + Block); r++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    calls[c]();
+                    ms[c][r] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                }
             }
         }
         return ms.Select(Percentiles).ToArray();

@@ -39,7 +39,24 @@ public readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Exp(Vector512<float> a) => Vector512.Exp(a);
+    public static Vector512<float> Exp(Vector512<float> a)
+    {
+        // e^x = 2^n e^f with n = round(x log2 e) and |f| <= ln2/2. f = x - n ln2 in two steps (Cody-Waite,
+        // ln2 split into an exact high part and a correction) keeps it exact; e^f is its degree-6 Taylor
+        // polynomial (relative error below 3e-7, about 2 ulp; see FastExpTests); 2^n goes straight into the exponent bits.
+        var x = Vector512.Clamp(a, Vector512.Create(-86.0f), Vector512.Create(88.0f));
+        var n = Vector512.Round(x * Vector512.Create(1.44269504f));
+        var f = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), x);
+        f = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), f);
+        var p = Vector512.Create(1.0f / 720);
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.0f / 120));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.0f / 24));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.0f / 6));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(0.5f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.0f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.0f));
+        return (p.AsInt32() + Vector512.ShiftLeft(Vector512.ConvertToInt32(n), 23)).AsSingle();
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Clamp(Vector512<float> a, Vector512<float> min, Vector512<float> max) => Vector512.Min(Vector512.Max(a, min), max);
 }
@@ -62,7 +79,24 @@ public readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> a) => Vector256.Exp(a);
+    public static Vector256<float> Exp(Vector256<float> a)
+    {
+        // e^x = 2^n e^f with n = round(x log2 e) and |f| <= ln2/2. f = x - n ln2 in two steps (Cody-Waite,
+        // ln2 split into an exact high part and a correction) keeps it exact; e^f is its degree-6 Taylor
+        // polynomial (relative error below 3e-7, about 2 ulp; see FastExpTests); 2^n goes straight into the exponent bits.
+        var x = Vector256.Clamp(a, Vector256.Create(-86.0f), Vector256.Create(88.0f));
+        var n = Vector256.Round(x * Vector256.Create(1.44269504f));
+        var f = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), x);
+        f = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), f);
+        var p = Vector256.Create(1.0f / 720);
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.0f / 120));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.0f / 24));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.0f / 6));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(0.5f));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.0f));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.0f));
+        return (p.AsInt32() + Vector256.ShiftLeft(Vector256.ConvertToInt32(n), 23)).AsSingle();
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Clamp(Vector256<float> a, Vector256<float> min, Vector256<float> max) => Vector256.Min(Vector256.Max(a, min), max);
 }
@@ -85,7 +119,24 @@ public readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Exp(Vector128<float> a) => Vector128.Exp(a);
+    public static Vector128<float> Exp(Vector128<float> a)
+    {
+        // e^x = 2^n e^f with n = round(x log2 e) and |f| <= ln2/2. f = x - n ln2 in two steps (Cody-Waite,
+        // ln2 split into an exact high part and a correction) keeps it exact; e^f is its degree-6 Taylor
+        // polynomial (relative error below 3e-7, about 2 ulp; see FastExpTests); 2^n goes straight into the exponent bits.
+        var x = Vector128.Clamp(a, Vector128.Create(-86.0f), Vector128.Create(88.0f));
+        var n = Vector128.Round(x * Vector128.Create(1.44269504f));
+        var f = Vector128.FusedMultiplyAdd(n, Vector128.Create(-0.693359375f), x);
+        f = Vector128.FusedMultiplyAdd(n, Vector128.Create(2.12194440e-4f), f);
+        var p = Vector128.Create(1.0f / 720);
+        p = Vector128.FusedMultiplyAdd(p, f, Vector128.Create(1.0f / 120));
+        p = Vector128.FusedMultiplyAdd(p, f, Vector128.Create(1.0f / 24));
+        p = Vector128.FusedMultiplyAdd(p, f, Vector128.Create(1.0f / 6));
+        p = Vector128.FusedMultiplyAdd(p, f, Vector128.Create(0.5f));
+        p = Vector128.FusedMultiplyAdd(p, f, Vector128.Create(1.0f));
+        p = Vector128.FusedMultiplyAdd(p, f, Vector128.Create(1.0f));
+        return (p.AsInt32() + Vector128.ShiftLeft(Vector128.ConvertToInt32(n), 23)).AsSingle();
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Clamp(Vector128<float> a, Vector128<float> min, Vector128<float> max) => Vector128.Min(Vector128.Max(a, min), max);
 }
