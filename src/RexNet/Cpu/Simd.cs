@@ -17,7 +17,10 @@ public interface ISimd<TVec> where TVec : struct
     static abstract void Store(TVec value, ref float destination);
     static abstract TVec Add(TVec a, TVec b);
     static abstract TVec Divide(TVec a, TVec b);
-    static abstract TVec Exp(TVec a);
+    static abstract TVec Round(TVec a);
+
+    /// <summary>p * 2^n for integral n (as floats), by adding n to p's exponent bits.</summary>
+    static abstract TVec ScaleByPowerOfTwo(TVec p, TVec n);
     static abstract TVec Clamp(TVec a, TVec min, TVec max);
 }
 
@@ -39,24 +42,10 @@ public readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Exp(Vector512<float> a)
-    {
-        // e^x = 2^n e^f with n = round(x log2 e) and |f| <= ln2/2. f = x - n ln2 in two steps (Cody-Waite,
-        // ln2 split into an exact high part and a correction) keeps it exact; e^f is its degree-6 Taylor
-        // polynomial (relative error below 3e-7, about 2 ulp; see FastExpTests); 2^n goes straight into the exponent bits.
-        var x = Vector512.Clamp(a, Vector512.Create(-86.0f), Vector512.Create(88.0f));
-        var n = Vector512.Round(x * Vector512.Create(1.44269504f));
-        var f = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), x);
-        f = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), f);
-        var p = Vector512.Create(1.0f / 720);
-        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.0f / 120));
-        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.0f / 24));
-        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.0f / 6));
-        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(0.5f));
-        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.0f));
-        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.0f));
-        return (p.AsInt32() + Vector512.ShiftLeft(Vector512.ConvertToInt32(n), 23)).AsSingle();
-    }
+    public static Vector512<float> Round(Vector512<float> a) => Vector512.Round(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ScaleByPowerOfTwo(Vector512<float> p, Vector512<float> n) =>
+        (p.AsInt32() + Vector512.ShiftLeft(Vector512.ConvertToInt32(n), 23)).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Clamp(Vector512<float> a, Vector512<float> min, Vector512<float> max) => Vector512.Min(Vector512.Max(a, min), max);
 }
@@ -79,24 +68,10 @@ public readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> a)
-    {
-        // e^x = 2^n e^f with n = round(x log2 e) and |f| <= ln2/2. f = x - n ln2 in two steps (Cody-Waite,
-        // ln2 split into an exact high part and a correction) keeps it exact; e^f is its degree-6 Taylor
-        // polynomial (relative error below 3e-7, about 2 ulp; see FastExpTests); 2^n goes straight into the exponent bits.
-        var x = Vector256.Clamp(a, Vector256.Create(-86.0f), Vector256.Create(88.0f));
-        var n = Vector256.Round(x * Vector256.Create(1.44269504f));
-        var f = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), x);
-        f = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), f);
-        var p = Vector256.Create(1.0f / 720);
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.0f / 120));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.0f / 24));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.0f / 6));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(0.5f));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.0f));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.0f));
-        return (p.AsInt32() + Vector256.ShiftLeft(Vector256.ConvertToInt32(n), 23)).AsSingle();
-    }
+    public static Vector256<float> Round(Vector256<float> a) => Vector256.Round(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ScaleByPowerOfTwo(Vector256<float> p, Vector256<float> n) =>
+        (p.AsInt32() + Vector256.ShiftLeft(Vector256.ConvertToInt32(n), 23)).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Clamp(Vector256<float> a, Vector256<float> min, Vector256<float> max) => Vector256.Min(Vector256.Max(a, min), max);
 }
@@ -119,24 +94,10 @@ public readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Exp(Vector128<float> a)
-    {
-        // e^x = 2^n e^f with n = round(x log2 e) and |f| <= ln2/2. f = x - n ln2 in two steps (Cody-Waite,
-        // ln2 split into an exact high part and a correction) keeps it exact; e^f is its degree-6 Taylor
-        // polynomial (relative error below 3e-7, about 2 ulp; see FastExpTests); 2^n goes straight into the exponent bits.
-        var x = Vector128.Clamp(a, Vector128.Create(-86.0f), Vector128.Create(88.0f));
-        var n = Vector128.Round(x * Vector128.Create(1.44269504f));
-        var f = Vector128.FusedMultiplyAdd(n, Vector128.Create(-0.693359375f), x);
-        f = Vector128.FusedMultiplyAdd(n, Vector128.Create(2.12194440e-4f), f);
-        var p = Vector128.Create(1.0f / 720);
-        p = Vector128.FusedMultiplyAdd(p, f, Vector128.Create(1.0f / 120));
-        p = Vector128.FusedMultiplyAdd(p, f, Vector128.Create(1.0f / 24));
-        p = Vector128.FusedMultiplyAdd(p, f, Vector128.Create(1.0f / 6));
-        p = Vector128.FusedMultiplyAdd(p, f, Vector128.Create(0.5f));
-        p = Vector128.FusedMultiplyAdd(p, f, Vector128.Create(1.0f));
-        p = Vector128.FusedMultiplyAdd(p, f, Vector128.Create(1.0f));
-        return (p.AsInt32() + Vector128.ShiftLeft(Vector128.ConvertToInt32(n), 23)).AsSingle();
-    }
+    public static Vector128<float> Round(Vector128<float> a) => Vector128.Round(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ScaleByPowerOfTwo(Vector128<float> p, Vector128<float> n) =>
+        (p.AsInt32() + Vector128.ShiftLeft(Vector128.ConvertToInt32(n), 23)).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Clamp(Vector128<float> a, Vector128<float> min, Vector128<float> max) => Vector128.Min(Vector128.Max(a, min), max);
 }
@@ -152,9 +113,32 @@ public static class SimdEpilogue
         return act switch
         {
             // SiLU as x / (1 + e^-x): one exp and one divide, and -inf-safe (e^big = inf gives -0).
-            Model.Activation.Silu => TS.Divide(v, TS.Add(TS.Broadcast(1f), TS.Exp(TS.MultiplyAdd(v, TS.Broadcast(-1f), TS.Zero)))),
+            Model.Activation.Silu => TS.Divide(v, TS.Add(TS.Broadcast(1f), Exp<TS, TV>(TS.MultiplyAdd(v, TS.Broadcast(-1f), TS.Zero)))),
             Model.Activation.Relu6 => TS.Clamp(v, TS.Zero, TS.Broadcast(6f)),
             _ => v,
         };
+    }
+
+    /// <summary>
+    /// e^x = 2^n e^f with n = round(x log2 e) and |f| &lt;= ln2/2. f = x - n ln2 in two steps (Cody-Waite: ln2
+    /// split into an exact high part and a correction) keeps it exact; e^f is its degree-6 Taylor polynomial
+    /// (relative error below 3e-7, about 2 ulp; see FastExpTests). The runtime's vector exp widens to double
+    /// and cost more than the GEMM it follows at small K.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Exp<TS, TV>(TV a) where TS : struct, ISimd<TV> where TV : struct
+    {
+        var x = TS.Clamp(a, TS.Broadcast(-86.0f), TS.Broadcast(88.0f));
+        var n = TS.Round(TS.MultiplyAdd(x, TS.Broadcast(1.44269504f), TS.Zero));
+        var f = TS.MultiplyAdd(n, TS.Broadcast(-0.693359375f), x);
+        f = TS.MultiplyAdd(n, TS.Broadcast(2.12194440e-4f), f);
+        var p = TS.Broadcast(1.0f / 720);
+        p = TS.MultiplyAdd(p, f, TS.Broadcast(1.0f / 120));
+        p = TS.MultiplyAdd(p, f, TS.Broadcast(1.0f / 24));
+        p = TS.MultiplyAdd(p, f, TS.Broadcast(1.0f / 6));
+        p = TS.MultiplyAdd(p, f, TS.Broadcast(0.5f));
+        p = TS.MultiplyAdd(p, f, TS.Broadcast(1.0f));
+        p = TS.MultiplyAdd(p, f, TS.Broadcast(1.0f));
+        return TS.ScaleByPowerOfTwo(p, n);
     }
 }
