@@ -16,6 +16,7 @@ cells not reached before --deadline-s are recorded as skipped.
 usage: torch_bench.py --out FILE [--models ...] [--batches 1,4,8] [--modes ...] [--runs N] [--warmup N]
 """
 import argparse
+import copy
 import json
 import os
 import sys
@@ -130,30 +131,42 @@ def main():
             json.dump(report, f, indent=2)
         os.replace(tmp, args.out)
 
-    for name in [m for m in args.models.split(",") if m]:
-        for mode in modes:
-            for batch in [int(b) for b in args.batches.split(",") if b]:
+    models = [m for m in args.models.split(",") if m]
+    batches = [int(b) for b in args.batches.split(",") if b]
+    base_models = {}
+    # Mode by mode, so a deadline cuts the last configuration of every model rather than the last models.
+    for mode in modes:
+        for name in models:
+            for batch in batches:
                 cell = {"model": name, "mode": mode, "batch": batch}
+                report["cells"].append(cell)
                 if time.time() - began > args.deadline_s:
                     cell["skipped"] = f"deadline of {args.deadline_s:.0f}s reached"
-                else:
-                    try:
+                    save()
+                    continue
+                # Saved before the work: a cell killed by the step's timeout still says so.
+                cell["error"] = "did not finish before the step's timeout"
+                save()
+                model = x = call = None
+                try:
+                    if name not in base_models:
                         torch.manual_seed(0)
-                        model = timm.create_model(name, pretrained=False).cuda().eval()
-                        x = torch.randn(batch, 3, args.size, args.size, device="cuda")
-                        with torch.inference_mode():
-                            call, setup_s = make_runner(model, x, mode)
-                            gpu, wall = time_cell(call, args.runs, args.warmup)
-                        cell.update({"gpu_ms": gpu, "wall_ms": wall, "setup_s": setup_s})
-                        print(f"{name} {mode:26s} b{batch}: gpu p50 {gpu['p50']:.3f} ms, wall p50 {wall['p50']:.3f} ms"
-                              + (f" (setup {setup_s:.1f}s)" if setup_s else ""), flush=True)
-                    except Exception as e:  # one broken configuration must not lose the others
-                        cell["error"] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:500]
-                        print(f"{name} {mode} b{batch}: {cell['error']}", flush=True)
-                    finally:
-                        model = x = call = None
-                        torch.cuda.empty_cache()
-                report["cells"].append(cell)
+                        base_models[name] = timm.create_model(name, pretrained=False).eval()
+                    model = copy.deepcopy(base_models[name]).cuda().eval()
+                    x = torch.randn(batch, 3, args.size, args.size, device="cuda")
+                    with torch.inference_mode():
+                        call, setup_s = make_runner(model, x, mode)
+                        gpu, wall = time_cell(call, args.runs, args.warmup)
+                    del cell["error"]
+                    cell.update({"gpu_ms": gpu, "wall_ms": wall, "setup_s": setup_s})
+                    print(f"{name} {mode:26s} b{batch}: gpu p50 {gpu['p50']:.3f} ms, wall p50 {wall['p50']:.3f} ms"
+                          + (f" (setup {setup_s:.1f}s)" if setup_s else ""), flush=True)
+                except Exception as e:  # one broken configuration must not lose the others
+                    cell["error"] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:500]
+                    print(f"{name} {mode} b{batch}: {cell['error']}", flush=True)
+                finally:
+                    model = x = call = None
+                    torch.cuda.empty_cache()
                 save()
     save()
     return 0

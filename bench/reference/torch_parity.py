@@ -111,11 +111,15 @@ def activations(model, x):
     hooks = [model.stem.register_forward_hook(lambda m, i, o: captured.__setitem__("stem", o))]
     for i, block in enumerate(model.features):
         hooks.append(block.register_forward_hook(lambda m, inp, o, i=i: captured.__setitem__(f"features.{i}", o)))
-    hooks.append(model.head.global_pool.register_forward_hook(lambda m, i, o: captured.__setitem__("pool", o)))
+    pool = getattr(model.head, "global_pool", None)
+    if pool is not None:
+        hooks.append(pool.register_forward_hook(lambda m, i, o: captured.__setitem__("pool", o)))
     with torch.no_grad():
         logits = model(x)
     for h in hooks:
         h.remove()
+    if "pool" not in captured:  # a timm without head.global_pool: the average of the last features
+        captured["pool"] = captured[f"features.{len(model.features) - 1}"].mean(dim=(2, 3))
     captured["pool"] = captured["pool"].reshape(x.shape[0], -1)
     captured["logits"] = logits
     return {k: v.detach().float().cpu().numpy() for k, v in captured.items()}
