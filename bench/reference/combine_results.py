@@ -37,7 +37,7 @@ def ours_rows(report):
     """(model, batch) -> {"gpu_p50", "caller_p50"} from one `rexnet bench --json` report."""
     model = report.get("model")
     rows = {}
-    for entry in report.get("results", []):
+    for entry in report.get("results") or report.get("batches") or []:
         batch = entry.get("batch")
         if model is None or batch is None:
             continue

@@ -143,6 +143,10 @@ class CombineTests(unittest.TestCase):
         rows = combine_results.ours_rows({"model": "rexnet_130", "results": [{"batch": 4, "p50_ms": 9.0}]})
         self.assertEqual(rows[("rexnet_130", 4)], {"gpu_p50": None, "caller_p50": 9.0})
 
+    def test_batches_may_be_listed_under_batches(self):
+        rows = combine_results.ours_rows({"model": "rexnet_150", "batches": [{"batch": 1, "gpu_ms": {"p50": 2.0}, "caller_ms": {"p50": 2.5}}]})
+        self.assertEqual(rows[("rexnet_150", 1)], {"gpu_p50": 2.0, "caller_p50": 2.5})
+
     def test_markdown_has_a_row_per_cell_and_names_what_was_skipped(self):
         rows, skipped = combine_results.combine([self.OURS], [self.TORCH])
         text = combine_results.markdown(rows, skipped, self.TORCH["environment"])
