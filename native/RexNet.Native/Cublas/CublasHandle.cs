@@ -40,6 +40,18 @@ public sealed unsafe class CublasHandle : ContextBoundHandle
         CublasErrors.Check(CublasApi.cublasSetMathMode(this, mode), "cublasSetMathMode");
     }
 
+    /// <summary>
+    /// Gives cuBLAS a workspace of its own for this handle. Call after <see cref="SetStream"/>, which
+    /// resets the workspace to cuBLAS's default pool.
+    /// </summary>
+    public void SetWorkspace(DeviceMemoryHandle workspace)
+    {
+        Guard();
+        CublasErrors.Check(CublasApi.cublasSetWorkspace_v2(this, workspace.Pointer, (nuint)workspace.ByteLength), "cublasSetWorkspace_v2",
+            $"{workspace.ByteLength} bytes");
+        GC.KeepAlive(workspace);
+    }
+
     public void Sgemm(CublasOperation transA, CublasOperation transB, int m, int n, int k,
         float alpha, ulong a, int lda, ulong b, int ldb, float beta, ulong c, int ldc)
     {
