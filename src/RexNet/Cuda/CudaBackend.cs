@@ -62,6 +62,9 @@ public sealed class CudaBackend : IInferenceBackend
     /// <summary>The first sticky error, once one has happened; null while the engine is healthy.</summary>
     public string? BrokenReason => _context.Health.BreakingError?.Message;
 
+    /// <summary>The context's health, which tests use to check that a broken engine fails fast.</summary>
+    internal ContextHealth Health => _context.Health;
+
     public CudaBackend(FoldedModel model, EngineOptions options) : this(model, options, useGraphs: true, KernelCompiler.CreateDefault()) { }
 
     internal CudaBackend(FoldedModel model, EngineOptions options, bool useGraphs, KernelCompiler compiler)
