@@ -73,11 +73,13 @@ public sealed class CudaBackend : IInferenceBackend
         try
         {
             _stream = Own(_context.CreateStream());
+            // Owned before the handle, so it is freed after cublasDestroy.
+            var workspace = Own(_context.Allocate(CublasWorkspaceBytes));
             _blas = Own(CublasHandle.Create(_context));
             _blas.SetStream(_stream);
             // FP32 GEMMs stay FP32 (no TF32), so results match the CPU engine.
             _blas.SetMathMode(CublasMath.Default);
-            _blas.SetWorkspace(Own(_context.Allocate(CublasWorkspaceBytes)));
+            _blas.SetWorkspace(workspace);
             var kernels = Own(new DeviceKernels(_context, compiler));
 
             _plans = Enumerable.Range(1, options.MaxBatch).Select(b => Plan.Build(model, b, options.Height, options.Width)).ToArray();
