@@ -18,6 +18,9 @@ internal static unsafe partial class CublasApi
     [LibraryImport(Lib)] internal static partial CublasStatus cublasSetStream_v2(CublasHandle handle, CudaStreamHandle stream);
     [LibraryImport(Lib)] internal static partial CublasStatus cublasSetMathMode(CublasHandle handle, CublasMath mode);
 
+    // Since cuBLAS 11.4: a caller-owned workspace, so GEMMs captured into a graph never allocate.
+    [LibraryImport(Lib)] internal static partial CublasStatus cublasSetWorkspace_v2(CublasHandle handle, ulong workspace, nuint bytes);
+
     // Since cuBLAS 11.4.2.
     [LibraryImport(Lib)] internal static partial IntPtr cublasGetStatusString(CublasStatus status);
 

@@ -40,20 +40,39 @@ public sealed unsafe class CublasHandle : ContextBoundHandle
         CublasErrors.Check(CublasApi.cublasSetMathMode(this, mode), "cublasSetMathMode");
     }
 
+    /// <summary>
+    /// Gives cuBLAS a workspace of its own for this handle. Call after <see cref="SetStream"/>, which
+    /// resets the workspace to cuBLAS's default pool.
+    /// </summary>
+    public void SetWorkspace(DeviceMemoryHandle workspace)
+    {
+        Guard();
+        CublasErrors.Check(CublasApi.cublasSetWorkspace_v2(this, workspace.Pointer, (nuint)workspace.ByteLength), "cublasSetWorkspace_v2",
+            $"{workspace.ByteLength} bytes");
+        GC.KeepAlive(workspace);
+    }
+
     public void Sgemm(CublasOperation transA, CublasOperation transB, int m, int n, int k,
         float alpha, ulong a, int lda, ulong b, int ldb, float beta, ulong c, int ldc)
     {
         Guard();
-        CublasErrors.Check(CublasApi.cublasSgemm_v2(this, transA, transB, m, n, k, &alpha, a, lda, b, ldb, &beta, c, ldc),
-            "cublasSgemm_v2", $"m={m} n={n} k={k}");
+        var status = CublasApi.cublasSgemm_v2(this, transA, transB, m, n, k, &alpha, a, lda, b, ldb, &beta, c, ldc);
+        // Details are formatted only on failure: a successful GEMM must not allocate.
+        if (status != CublasStatus.CUBLAS_STATUS_SUCCESS)
+        {
+            throw CublasErrors.ToException(status, "cublasSgemm_v2", $"m={m} n={n} k={k}");
+        }
     }
 
     public void SgemmStridedBatched(CublasOperation transA, CublasOperation transB, int m, int n, int k,
         float alpha, ulong a, int lda, long strideA, ulong b, int ldb, long strideB, float beta, ulong c, int ldc, long strideC, int batchCount)
     {
         Guard();
-        CublasErrors.Check(CublasApi.cublasSgemmStridedBatched(this, transA, transB, m, n, k, &alpha, a, lda, strideA, b, ldb, strideB, &beta, c, ldc, strideC, batchCount),
-            "cublasSgemmStridedBatched", $"m={m} n={n} k={k} batch={batchCount}");
+        var status = CublasApi.cublasSgemmStridedBatched(this, transA, transB, m, n, k, &alpha, a, lda, strideA, b, ldb, strideB, &beta, c, ldc, strideC, batchCount);
+        if (status != CublasStatus.CUBLAS_STATUS_SUCCESS)
+        {
+            throw CublasErrors.ToException(status, "cublasSgemmStridedBatched", $"m={m} n={n} k={k} batch={batchCount}");
+        }
     }
 
     /// <summary>GemmEx with FP32 scaling factors (compute types 32F*); other element types via <paramref name="aType"/> etc.</summary>

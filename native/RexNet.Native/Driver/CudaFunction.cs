@@ -40,9 +40,13 @@ public sealed unsafe class CudaFunction
             {
                 pointers[i] = values + i;
             }
-            _module.Context.Health.Check(
-                CuDriver.cuLaunchKernel(_function, grid.X, grid.Y, grid.Z, block.X, block.Y, block.Z, sharedMemoryBytes, stream, pointers, null),
-                "cuLaunchKernel", $"kernel '{Name}' grid ({grid.X},{grid.Y},{grid.Z}) block ({block.X},{block.Y},{block.Z})");
+            var result = CuDriver.cuLaunchKernel(_function, grid.X, grid.Y, grid.Z, block.X, block.Y, block.Z, sharedMemoryBytes, stream, pointers, null);
+            // The detail is formatted only on failure: a successful launch must not allocate.
+            if (result != CuResult.CUDA_SUCCESS)
+            {
+                _module.Context.Health.Check(result, "cuLaunchKernel",
+                    $"kernel '{Name}' grid ({grid.X},{grid.Y},{grid.Z}) block ({block.X},{block.Y},{block.Z})");
+            }
         }
         GC.KeepAlive(_module);
     }

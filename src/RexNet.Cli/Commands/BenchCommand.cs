@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RexNet.Cuda;
 using RexNet.Model;
 using RexNet.Weights;
 
@@ -10,7 +11,7 @@ public sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
     public string Summary => "measure p50/p90/p99 latency per batch size";
-    public string Usage => "[--model NAME] [--device cpu] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE]";
+    public string Usage => "[--model NAME] [--device cpu|cuda|auto] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE]";
     public IReadOnlyCollection<string> Flags => ["model", "device", "batch", "size", "runs", "warmup", "threads", "json"];
     public IReadOnlyCollection<string> Switches => [];
 
@@ -32,9 +33,20 @@ public sealed class BenchCommand : ICommand
             Threads = threads,
         });
         var inv = CultureInfo.InvariantCulture;
+        var cuda = engine.Backend as CudaBackend;
+        var deviceInfo = cuda is null ? null : CudaRuntimeInfo.Of(cuda);
         stdout.WriteLine($"{spec.Name} {size}x{size} on {engine.Device} ({engine.DeviceReason}); {Environment.ProcessorCount} logical cores, " +
                          $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
-        stdout.WriteLine($"{"batch",5} {"p50 ms",9} {"p90 ms",9} {"p99 ms",9} {"img/s",9}  ({runs} runs after {warmup} warm-up)");
+        if (deviceInfo is not null)
+        {
+            stdout.WriteLine(deviceInfo.ToString());
+            stdout.WriteLine($"{"batch",5} {"gpu p50",9} {"gpu p90",9} {"gpu p99",9} {"call p50",9} {"call p90",9} {"call p99",9} {"img/s",9}  " +
+                             $"(ms; gpu = CUDA events around the graph, call = Engine.Run; {runs} runs after {warmup} warm-up)");
+        }
+        else
+        {
+            stdout.WriteLine($"{"batch",5} {"p50 ms",9} {"p90 ms",9} {"p99 ms",9} {"img/s",9}  ({runs} runs after {warmup} warm-up)");
+        }
         var rng = new Random(1);
         var results = new List<object>();
         foreach (int batch in batches)
@@ -44,14 +56,34 @@ public sealed class BenchCommand : ICommand
             var logits = new float[batch * engine.NumClasses];
             for (int i = 0; i < warmup; i++) engine.Run(input, logits);
             var times = new double[runs];
+            var gpuTimes = new double[runs];
             for (int i = 0; i < runs; i++)
             {
                 long t0 = Stopwatch.GetTimestamp();
                 engine.Run(input, logits);
                 times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                if (cuda is not null)
+                {
+                    gpuTimes[i] = cuda.LastGpuMilliseconds;
+                }
             }
             Array.Sort(times);
-            double P(double q) => times[Math.Min(runs - 1, (int)Math.Ceiling(q * runs) - 1)];
+            Array.Sort(gpuTimes);
+            double Pct(double[] sorted, double q) => sorted[Math.Min(runs - 1, (int)Math.Ceiling(q * runs) - 1)];
+            double P(double q) => Pct(times, q);
+            if (cuda is not null)
+            {
+                double G(double q) => Pct(gpuTimes, q);
+                stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.000} {5,9:0.000} {6,9:0.000} {7,9:0.0}",
+                    batch, G(0.50), G(0.90), G(0.99), P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50)));
+                results.Add(new
+                {
+                    batch, p50_ms = P(0.50), p90_ms = P(0.90), p99_ms = P(0.99), images_per_s = batch * 1000.0 / P(0.50),
+                    gpu_ms = new { p50 = G(0.50), p90 = G(0.90), p99 = G(0.99) },
+                    caller_ms = new { p50 = P(0.50), p90 = P(0.90), p99 = P(0.99) },
+                });
+                continue;
+            }
             stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.0}",
                 batch, P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50)));
             results.Add(new { batch, p50_ms = P(0.50), p90_ms = P(0.90), p99_ms = P(0.99), images_per_s = batch * 1000.0 / P(0.50) });
@@ -70,6 +102,13 @@ public sealed class BenchCommand : ICommand
                     simd = RexNet.Cpu.Gemm.BestIsa.ToString(),
                 },
                 timestamp_utc = DateTime.UtcNow.ToString("O"),
+                device_info = deviceInfo is null ? null : new
+                {
+                    gpu = deviceInfo.Gpu, compute_capability = deviceInfo.ComputeCapability, driver_cuda_version = deviceInfo.DriverCudaVersion,
+                    nvrtc_version = deviceInfo.Nvrtc, cublas_version = deviceInfo.Cublas, sm_clock_mhz = deviceInfo.SmClockMHz,
+                    memory_clock_mhz = deviceInfo.MemoryClockMHz, multiprocessors = deviceInfo.Multiprocessors, memory_bytes = deviceInfo.MemoryBytes,
+                    pci_bus_id = deviceInfo.PciBusId, engine_device_bytes = deviceInfo.EngineDeviceBytes,
+                },
                 results,
             };
             RexNet.IO.AtomicFile.Write(jsonPath, s => System.Text.Json.JsonSerializer.Serialize(s, report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

@@ -1,4 +1,5 @@
 using RexNet.Cpu;
+using RexNet.Cuda;
 using RexNet.Model;
 using RexNet.Weights;
 
@@ -47,14 +48,47 @@ public sealed class RexNetEngine : IDisposable
         switch (options.Device)
         {
             case DeviceKind.Cuda:
-                throw new NotSupportedException("the CUDA backend is not built yet; use --device cpu");
+                return new RexNetEngine(CreateCuda(model, options), spec, options, "CUDA requested");
             case DeviceKind.Cpu:
                 return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU requested");
             default:
-                return new RexNetEngine(new CpuBackend(model, options), spec, options,
-                    "CPU: this build has no CUDA backend yet");
+                if (CudaSupport.FindProblem() is { } problem)
+                {
+                    return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU: " + problem);
+                }
+                try
+                {
+                    var cuda = new CudaBackend(model, options);
+                    return new RexNetEngine(cuda, spec, options, $"CUDA: {cuda.DeviceInfo.Name} found");
+                }
+                catch (Exception e) when (e is InvalidOperationException or DllNotFoundException or EntryPointNotFoundException or NotSupportedException)
+                {
+                    return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU: the CUDA backend failed to start: " + OneLine(e.Message));
+                }
         }
     }
+
+    /// <summary>Explicit CUDA never falls back: anything missing becomes one exception that names it.</summary>
+    private static CudaBackend CreateCuda(FoldedModel model, EngineOptions options)
+    {
+        if (CudaSupport.FindProblem() is { } problem)
+        {
+            throw new CudaUnavailableException("CUDA was requested but cannot be used: " + problem);
+        }
+        try
+        {
+            return new CudaBackend(model, options);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or KernelCompilationException)
+        {
+            throw new CudaUnavailableException("CUDA was requested but the backend failed to start: " + OneLine(e.Message), e);
+        }
+    }
+
+    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>The backend this engine runs on, for device-specific reporting (GPU timings, memory).</summary>
+    public IInferenceBackend Backend => _backend;
 
     private static FoldedModel LoadWeights(EngineOptions options)
     {

@@ -12,8 +12,8 @@ public interface IKernelOpTest
 
     IReadOnlyList<string> CaseNames { get; }
 
-    /// <summary>Runs the named case through the emulated kernel and the CPU twin and compares them.</summary>
-    void Check(string caseName, Schedule schedule);
+    /// <summary>Runs the named case through the kernel (emulated or on a GPU) and the CPU twin and compares them.</summary>
+    void Check(string caseName, IKernelLauncher launcher);
 }
 
 /// <summary>
@@ -25,10 +25,10 @@ public abstract class KernelOpTest<TShape> : IKernelOpTest where TShape : notnul
     public abstract string Name { get; }
     public abstract IReadOnlyList<string> EntryPoints { get; }
     protected abstract IEnumerable<TShape> Shapes { get; }
-    protected abstract void Check(TShape shape, Schedule schedule);
+    protected abstract void Check(TShape shape, IKernelLauncher launcher);
 
     public IReadOnlyList<string> CaseNames => Shapes.Select(s => s.ToString()!).ToArray();
 
-    public void Check(string caseName, Schedule schedule) =>
-        Check(Shapes.Single(s => s.ToString() == caseName), schedule);
+    public void Check(string caseName, IKernelLauncher launcher) =>
+        Check(Shapes.Single(s => s.ToString() == caseName), launcher);
 }

@@ -26,7 +26,7 @@ public sealed class KernelOpTests
     [Theory]
     [MemberData(nameof(Cases))]
     public void Emulated_kernel_matches_its_cpu_twin(string op, string shape, Schedule schedule) =>
-        KernelOpRegistry.Get(op).Check(shape, schedule);
+        KernelOpRegistry.Get(op).Check(shape, new EmulatorLauncher(schedule));
 
     [Fact]
     public void Every_kernel_entry_point_has_an_op_test()
@@ -51,7 +51,7 @@ public sealed class KernelOpTests
         int rd = KernelSources.Constant("se_excite.cu", "SE_EXCITE_MAX_HIDDEN") + 1;
         var inputs = Ops.SeExciteOpTest.Inputs("too wide", 1, 8, rd);
         using var gate = EmuBuffer.Output("gate", 8);
-        var e = Assert.Throws<KernelEmulationException>(() => Ops.SeExciteOpTest.Launch(1, 8, rd, inputs, gate, Schedule.Forward));
+        var e = Assert.Throws<KernelEmulationException>(() => Ops.SeExciteOpTest.Launch(1, 8, rd, inputs, gate, new EmulatorLauncher(Schedule.Forward)));
         Assert.Contains("__trap()", e.Message);
     }
 }

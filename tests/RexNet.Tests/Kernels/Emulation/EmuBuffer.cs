@@ -53,6 +53,9 @@ public sealed unsafe class EmuBuffer : IDisposable
 
     public float[] ToArray() => Span.ToArray();
 
+    /// <summary>The whole allocation, guard zones included: what a GPU launcher copies to the device and back.</summary>
+    public Span<float> WithGuards => new(Live, Length + 2 * GuardFloats);
+
     /// <summary>Throws naming the buffer and the offset of the first guard element a kernel overwrote.</summary>
     public void CheckGuards(string kernel)
     {

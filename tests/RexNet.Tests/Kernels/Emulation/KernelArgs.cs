@@ -28,6 +28,23 @@ public sealed unsafe class KernelArgs : IDisposable
         return Add('p', (ulong)buffer.Pointer);
     }
 
+    /// <summary>A pointer <paramref name="offsetFloats"/> elements into <paramref name="buffer"/> (a slot of an arena).</summary>
+    public KernelArgs Buffer(EmuBuffer buffer, long offsetFloats)
+    {
+        if (offsetFloats < 0 || offsetFloats > buffer.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offsetFloats), $"offset {offsetFloats} is outside buffer '{buffer.Name}' of {buffer.Length}");
+        }
+        if (!_buffers.Contains(buffer))
+        {
+            _buffers.Add(buffer);
+        }
+        return Add('p', (ulong)buffer.Pointer + (ulong)offsetFloats * sizeof(float));
+    }
+
+    /// <summary>The raw 8-byte slot of argument <paramref name="index"/>: a host pointer or a scalar's bits.</summary>
+    public ulong Value(int index) => _values[index];
+
     public KernelArgs Int(int value) => Add('i', (uint)value);
 
     public KernelArgs UInt(uint value) => Add('u', value);

@@ -37,7 +37,7 @@ public sealed class BiasActivationOpTest : KernelOpTest<BiasActivationShape>
         }
     }
 
-    protected override void Check(BiasActivationShape s, Schedule schedule)
+    protected override void Check(BiasActivationShape s, IKernelLauncher launcher)
     {
         string label = s.ToString();
         // Wide enough that ReLU6 clips at both ends and SiLU sees its negative tail.
@@ -50,7 +50,7 @@ public sealed class BiasActivationOpTest : KernelOpTest<BiasActivationShape>
         using var db = EmuBuffer.From("bias", bias);
         using var args = new KernelArgs().Buffer(dx).Buffer(db).Int(s.N).Int(s.C).Int(s.Hw).Int((int)s.Act);
         int block = KernelSources.Constant("bias_activation.cu", "BIAS_ACTIVATION_BLOCK");
-        KernelEmulator.Launch("rexnet_bias_activation", Dim3.BlocksFor(x.Length, block), new Dim3((uint)block), args, schedule);
+        launcher.Launch("rexnet_bias_activation", Dim3.BlocksFor(x.Length, block), new Dim3((uint)block), args);
         Compare.Close(dx.Span, expected, 1e-5, label);
     }
 }

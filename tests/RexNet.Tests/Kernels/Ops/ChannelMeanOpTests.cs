@@ -29,7 +29,7 @@ public abstract class ChannelMeanOpTest : KernelOpTest<ChannelMeanShape>
         new("odd", 1, 5, 1031),
     ];
 
-    protected override void Check(ChannelMeanShape s, Schedule schedule)
+    protected override void Check(ChannelMeanShape s, IKernelLauncher launcher)
     {
         string label = s.ToString();
         // Offset from zero so the mean is not a cancellation of large terms.
@@ -41,7 +41,7 @@ public abstract class ChannelMeanOpTest : KernelOpTest<ChannelMeanShape>
         using var dy = EmuBuffer.Output("y", expected.Length);
         using var args = new KernelArgs().Buffer(dx).Buffer(dy).Int(s.N * s.C).Int(s.Hw);
         var (grid, block) = LaunchShape(s.N * s.C);
-        KernelEmulator.Launch(EntryPoint, grid, block, args, schedule);
+        launcher.Launch(EntryPoint, grid, block, args);
         Compare.Close(dy.Span, expected, 1e-5, label);
     }
 }

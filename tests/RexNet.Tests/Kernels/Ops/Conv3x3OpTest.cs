@@ -26,7 +26,7 @@ public sealed class Conv3x3OpTest : KernelOpTest<Conv3x3Shape>
         new("rexnet_100 stem", 1, ModelSpec.InputChannels, KernelTestData.Rexnet100.StemChannels, 224, 224, 2, Activation.Silu),
     ];
 
-    protected override void Check(Conv3x3Shape s, Schedule schedule)
+    protected override void Check(Conv3x3Shape s, IKernelLauncher launcher)
     {
         string label = s.ToString();
         int oh = ModelSpec.ConvOutSize(s.H, s.Stride), ow = ModelSpec.ConvOutSize(s.W, s.Stride);
@@ -43,7 +43,7 @@ public sealed class Conv3x3OpTest : KernelOpTest<Conv3x3Shape>
         using var args = new KernelArgs().Buffer(dx).Buffer(dw).Buffer(db).Buffer(dy)
             .Int(s.N).Int(s.Cin).Int(s.H).Int(s.W).Int(s.Cout).Int(s.Stride).Int((int)s.Act);
         int block = KernelSources.Constant("conv3x3.cu", "CONV3X3_BLOCK");
-        KernelEmulator.Launch("rexnet_conv3x3", Dim3.BlocksFor(expected.Length, block), new Dim3((uint)block), args, schedule);
+        launcher.Launch("rexnet_conv3x3", Dim3.BlocksFor(expected.Length, block), new Dim3((uint)block), args);
         Compare.Close(dy.Span, expected, 1e-5, label);
     }
 }

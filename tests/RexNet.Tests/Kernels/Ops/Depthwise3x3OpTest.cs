@@ -41,7 +41,7 @@ public sealed class Depthwise3x3OpTest : KernelOpTest<Depthwise3x3Shape>
         }
     }
 
-    protected override void Check(Depthwise3x3Shape s, Schedule schedule)
+    protected override void Check(Depthwise3x3Shape s, IKernelLauncher launcher)
     {
         string label = s.ToString();
         int oh = ModelSpec.ConvOutSize(s.H, s.Stride), ow = ModelSpec.ConvOutSize(s.W, s.Stride);
@@ -58,7 +58,7 @@ public sealed class Depthwise3x3OpTest : KernelOpTest<Depthwise3x3Shape>
         using var args = new KernelArgs().Buffer(dx).Buffer(dw).Buffer(db).Buffer(dy)
             .Int(s.N).Int(s.C).Int(s.H).Int(s.W).Int(s.Stride).Int((int)s.Act);
         int block = KernelSources.Constant("depthwise3x3.cu", "DEPTHWISE3X3_BLOCK");
-        KernelEmulator.Launch("rexnet_depthwise3x3", Dim3.BlocksFor(expected.Length, block), new Dim3((uint)block), args, schedule);
+        launcher.Launch("rexnet_depthwise3x3", Dim3.BlocksFor(expected.Length, block), new Dim3((uint)block), args);
         Compare.Close(dy.Span, expected, 1e-5, label);
     }
 }

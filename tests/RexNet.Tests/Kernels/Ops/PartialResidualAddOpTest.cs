@@ -34,7 +34,7 @@ public sealed class PartialResidualAddOpTest : KernelOpTest<PartialResidualAddSh
         }
     }
 
-    protected override void Check(PartialResidualAddShape s, Schedule schedule)
+    protected override void Check(PartialResidualAddShape s, IKernelLauncher launcher)
     {
         string label = s.ToString();
         float[] y = KernelTestData.Uniform(label + "y", s.N * s.COut * s.Hw, -3f, 3f);
@@ -46,7 +46,7 @@ public sealed class PartialResidualAddOpTest : KernelOpTest<PartialResidualAddSh
         using var dr = EmuBuffer.From("residual", residual);
         using var args = new KernelArgs().Buffer(dy).Buffer(dr).Int(s.N).Int(s.COut).Int(s.CRes).Int(s.Hw);
         int block = KernelSources.Constant("partial_residual_add.cu", "PARTIAL_RESIDUAL_ADD_BLOCK");
-        KernelEmulator.Launch("rexnet_partial_residual_add", Dim3.BlocksFor(residual.Length, block), new Dim3((uint)block), args, schedule);
+        launcher.Launch("rexnet_partial_residual_add", Dim3.BlocksFor(residual.Length, block), new Dim3((uint)block), args);
         Compare.Close(dy.Span, expected, 0, label);
     }
 }

@@ -33,7 +33,7 @@ public sealed class ScaleRelu6OpTest : KernelOpTest<ScaleRelu6Shape>
         }
     }
 
-    protected override void Check(ScaleRelu6Shape s, Schedule schedule)
+    protected override void Check(ScaleRelu6Shape s, IKernelLauncher launcher)
     {
         string label = s.ToString();
         float[] x = KernelTestData.Uniform(label + "x", s.N * s.C * s.Hw, -9f, 9f);
@@ -46,7 +46,7 @@ public sealed class ScaleRelu6OpTest : KernelOpTest<ScaleRelu6Shape>
         using var dy = EmuBuffer.Output("y", x.Length);
         using var args = new KernelArgs().Buffer(dx).Buffer(dg).Buffer(dy).Int(s.N * s.C).Int(s.Hw);
         int block = KernelSources.Constant("scale_relu6.cu", "SCALE_RELU6_BLOCK");
-        KernelEmulator.Launch("rexnet_scale_relu6", Dim3.BlocksFor(x.Length, block), new Dim3((uint)block), args, schedule);
+        launcher.Launch("rexnet_scale_relu6", Dim3.BlocksFor(x.Length, block), new Dim3((uint)block), args);
         Compare.Close(dy.Span, expected, 1e-6, label);
     }
 }

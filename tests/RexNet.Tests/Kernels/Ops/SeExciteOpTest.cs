@@ -36,7 +36,7 @@ public sealed class SeExciteOpTest : KernelOpTest<SeExciteShape>
         }
     }
 
-    protected override void Check(SeExciteShape s, Schedule schedule)
+    protected override void Check(SeExciteShape s, IKernelLauncher launcher)
     {
         string label = s.ToString();
         var (pooled, w1, b1, w2, b2) = Inputs(label, s.N, s.C, s.Rd);
@@ -44,7 +44,7 @@ public sealed class SeExciteOpTest : KernelOpTest<SeExciteShape>
         CpuOps.SeExcite(pooled, s.N, s.C, s.Rd, w1, b1, w2, b2, expected, new float[s.Rd]);
 
         using var gate = EmuBuffer.Output("gate", expected.Length);
-        Launch(s.N, s.C, s.Rd, (pooled, w1, b1, w2, b2), gate, schedule);
+        Launch(s.N, s.C, s.Rd, (pooled, w1, b1, w2, b2), gate, launcher);
         Compare.Close(gate.Span, expected, 1e-5, label);
     }
 
@@ -56,7 +56,7 @@ public sealed class SeExciteOpTest : KernelOpTest<SeExciteShape>
             KernelTestData.Uniform(label + "b2", c, -1f, 1f));
 
     public static void Launch(int n, int c, int rd, (float[] Pooled, float[] W1, float[] B1, float[] W2, float[] B2) inputs, EmuBuffer gate,
-        Schedule schedule)
+        IKernelLauncher launcher)
     {
         using var pooled = EmuBuffer.From("pooled", inputs.Pooled);
         using var w1 = EmuBuffer.From("w1", inputs.W1);
@@ -65,6 +65,6 @@ public sealed class SeExciteOpTest : KernelOpTest<SeExciteShape>
         using var b2 = EmuBuffer.From("b2", inputs.B2);
         using var args = new KernelArgs().Buffer(pooled).Buffer(w1).Buffer(b1).Buffer(w2).Buffer(b2).Buffer(gate).Int(c).Int(rd);
         int block = KernelSources.Constant("se_excite.cu", "SE_EXCITE_BLOCK");
-        KernelEmulator.Launch("rexnet_se_excite", new Dim3((uint)n), new Dim3((uint)block), args, schedule);
+        launcher.Launch("rexnet_se_excite", new Dim3((uint)n), new Dim3((uint)block), args);
     }
 }

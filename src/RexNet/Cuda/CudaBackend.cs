@@ -1,0 +1,276 @@
+using RexNet.Model;
+using RexNet.Native.Cublas;
+using RexNet.Native.Driver;
+using RexNet.Native.Errors;
+using RexNet.Weights;
+
+namespace RexNet.Cuda;
+
+/// <summary>
+/// Runs the plan on one GPU. Creating it allocates everything: one stream, one cuBLAS handle with its own
+/// workspace, the compiled kernels, one weight allocation (uploaded once), one activation arena sized from the
+/// max-batch plan, pinned staging buffers, two timing events, and one CUDA graph per batch size 1..MaxBatch.
+/// A run copies the input into pinned memory, then on the stream: upload, graph launch, download; then
+/// synchronises. It allocates nothing on the host or the device.
+///
+/// Graphs per batch size, captured eagerly at creation: a graph is ~5 nodes per bottleneck and captures in
+/// well under a millisecond, so capturing MaxBatch of them costs little and keeps the promise that creation
+/// allocates everything (a lazy capture would allocate graph memory inside the first run of each size).
+/// Padding to MaxBatch instead would make a batch-1 call pay for MaxBatch images.
+///
+/// Thread-safety: none. One engine is one stream and one set of buffers; call it from one thread at a time
+/// (any thread: each call binds the context to the calling thread). Two engines may run side by side on one
+/// GPU, each with its own stream, arena and cuBLAS handle, sharing the device's primary context.
+/// A sticky CUDA error (illegal address, launch failure) marks the engine broken; every later call fails fast
+/// with that first error (<see cref="BrokenReason"/>).
+/// </summary>
+public sealed class CudaBackend : IInferenceBackend
+{
+    /// <summary>cuBLAS's recommended workspace for Hopper; owned by the engine so captured GEMMs never allocate.</summary>
+    public const long CublasWorkspaceBytes = 32L << 20;
+
+    private const int MaxKernelArgs = 16;
+
+    private readonly CudaContext _context;
+    private readonly List<IDisposable> _owned = [];
+    private readonly CudaStreamHandle _stream = null!;
+    private readonly CublasHandle _blas = null!;
+    private readonly DeviceMemoryHandle _arena = null!;
+    private readonly DeviceMemoryHandle _weights = null!;
+    private readonly PinnedHostMemoryHandle _inputStaging = null!;
+    private readonly PinnedHostMemoryHandle _outputStaging = null!;
+    private readonly CudaEventHandle _start = null!;
+    private readonly CudaEventHandle _end = null!;
+    private readonly Plan[] _plans = [];
+    private readonly BoundOp[][][] _ops = [];
+    private readonly CudaGraphExecHandle[]? _graphs;
+    private readonly ArenaLayout _arenaLayout = null!;
+    private bool _disposed;
+
+    public DeviceKind Device => DeviceKind.Cuda;
+    public CudaDeviceInfo DeviceInfo => _context.Device;
+
+    /// <summary>Whether runs replay CUDA graphs (always, except in tests comparing with step-by-step launches).</summary>
+    public bool UsesGraphs => _graphs is not null;
+
+    public long ArenaBytes { get; }
+    public long WeightBytes { get; }
+
+    /// <summary>Device memory this engine holds: activations, weights and the cuBLAS workspace.</summary>
+    public long PeakDeviceBytes => ArenaBytes + WeightBytes + CublasWorkspaceBytes;
+
+    /// <summary>The first sticky error, once one has happened; null while the engine is healthy.</summary>
+    public string? BrokenReason => _context.Health.BreakingError?.Message;
+
+    /// <summary>The context's health, which tests use to check that a broken engine fails fast.</summary>
+    internal ContextHealth Health => _context.Health;
+
+    public CudaBackend(FoldedModel model, EngineOptions options) : this(model, options, useGraphs: true, KernelCompiler.CreateDefault()) { }
+
+    internal CudaBackend(FoldedModel model, EngineOptions options, bool useGraphs, KernelCompiler compiler)
+    {
+        _context = CudaContext.Create(0);
+        try
+        {
+            _stream = Own(_context.CreateStream());
+            // Owned before the handle, so it is freed after cublasDestroy.
+            var workspace = Own(_context.Allocate(CublasWorkspaceBytes));
+            _blas = Own(CublasHandle.Create(_context));
+            _blas.SetStream(_stream);
+            // FP32 GEMMs stay FP32 (no TF32), so results match the CPU engine.
+            _blas.SetMathMode(CublasMath.Default);
+            _blas.SetWorkspace(workspace);
+            var kernels = Own(new DeviceKernels(_context, compiler));
+
+            _plans = Enumerable.Range(1, options.MaxBatch).Select(b => Plan.Build(model, b, options.Height, options.Width)).ToArray();
+            _arenaLayout = new ArenaLayout(_plans[^1]);
+            var weightLayout = new DeviceWeightLayout(model);
+            ArenaBytes = _arenaLayout.Bytes;
+            WeightBytes = weightLayout.Bytes;
+            _arena = Own(_context.Allocate(ArenaBytes));
+            _arena.Fill(0);
+            _weights = Own(_context.Allocate(WeightBytes));
+            _weights.CopyFrom<float>(weightLayout.Pack());
+            // The fill and the upload ran on the legacy stream, which our non-blocking stream does not wait for.
+            _context.Synchronize();
+
+            ulong Address(DeviceRef r) => (r.Region == DeviceRegion.Arena ? _arena : _weights).Pointer + (ulong)r.Offset * sizeof(float);
+            _ops = _plans.Select(p => CudaPlanRecorder.Record(p, _arenaLayout, weightLayout)
+                .Select(step => step.Select(op => BoundOp.Bind(op, kernels, Address)).ToArray()).ToArray()).ToArray();
+
+            var max = _plans[^1];
+            _inputStaging = Own(_context.AllocatePinned((long)max.Input.Shape.Count * sizeof(float)));
+            _outputStaging = Own(_context.AllocatePinned((long)(max.Logits.Shape.Count + max.Features.Shape.Count) * sizeof(float)));
+            _start = Own(_context.CreateEvent());
+            _end = Own(_context.CreateEvent());
+
+            // One un-captured pass per batch size first: it loads lazily-loaded modules (cuBLAS's included)
+            // outside any capture, and surfaces a bad launch with the failing op's name rather than a graph error.
+            for (int b = 0; b < _plans.Length; b++)
+            {
+                ExecuteSteps(_ops[b], 0, _ops[b].Length);
+            }
+            _stream.Synchronize();
+            if (useGraphs)
+            {
+                _graphs = new CudaGraphExecHandle[_plans.Length];
+                for (int b = 0; b < _plans.Length; b++)
+                {
+                    _graphs[b] = Own(Capture(_ops[b]));
+                }
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    private T Own<T>(T resource) where T : IDisposable
+    {
+        _owned.Add(resource);
+        return resource;
+    }
+
+    private CudaGraphExecHandle Capture(BoundOp[][] steps)
+    {
+        _stream.BeginCapture(CuStreamCaptureMode.ThreadLocal);
+        try
+        {
+            ExecuteSteps(steps, 0, steps.Length);
+        }
+        catch
+        {
+            try
+            {
+                _stream.EndCapture().Dispose();
+            }
+            catch (CudaException)
+            {
+                // The capture is already invalid; the error that invalidated it is the one to report.
+            }
+            throw;
+        }
+        using var graph = _stream.EndCapture();
+        return graph.Instantiate();
+    }
+
+    private void ExecuteSteps(BoundOp[][] steps, int first, int count)
+    {
+        Span<ulong> storage = stackalloc ulong[MaxKernelArgs];
+        for (int s = first; s < first + count; s++)
+        {
+            foreach (var op in steps[s])
+            {
+                if (op.Function is { } function)
+                {
+                    var args = new KernelArguments(storage);
+                    foreach (ulong value in op.Args)
+                    {
+                        args.Add(value);
+                    }
+                    var k = (KernelLaunch)op.Op;
+                    function.Launch(new Dim3(k.Grid), new Dim3(k.Block), 0, _stream, in args);
+                }
+                else
+                {
+                    Gemm((GemmCall)op.Op, op);
+                }
+            }
+        }
+    }
+
+    private void Gemm(GemmCall g, BoundOp op)
+    {
+        if (g.BatchCount == 1)
+        {
+            _blas.Sgemm(g.TransA, g.TransB, g.M, g.N, g.K, 1f, op.A, g.Lda, op.B, g.Ldb, 0f, op.C, g.Ldc);
+        }
+        else
+        {
+            _blas.SgemmStridedBatched(g.TransA, g.TransB, g.M, g.N, g.K, 1f, op.A, g.Lda, g.StrideA, op.B, g.Ldb, g.StrideB, 0f,
+                op.C, g.Ldc, g.StrideC, g.BatchCount);
+        }
+    }
+
+    private long ByteOffset(Plan plan, int tensor) => _arenaLayout.RefOf(plan, tensor).Offset * sizeof(float);
+
+    private Plan Begin(ReadOnlySpan<float> input, int batch)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _context.MakeCurrent();
+        var plan = _plans[batch - 1];
+        long bytes = (long)input.Length * sizeof(float);
+        input.CopyTo(_inputStaging.AsSpan<float>());
+        _arena.CopyFromAsync(_inputStaging, 0, ByteOffset(plan, plan.Input.Id), bytes, _stream);
+        return plan;
+    }
+
+    public void Run(ReadOnlySpan<float> input, int batch, Span<float> logits, Span<float> features)
+    {
+        var plan = Begin(input, batch);
+        _start.Record(_stream);
+        if (_graphs is not null)
+        {
+            _graphs[batch - 1].Launch(_stream);
+        }
+        else
+        {
+            ExecuteSteps(_ops[batch - 1], 0, _ops[batch - 1].Length);
+        }
+        _end.Record(_stream);
+        long logitsBytes = (long)logits.Length * sizeof(float);
+        long featureBytes = (long)features.Length * sizeof(float);
+        if (logitsBytes > 0)
+        {
+            _arena.CopyToAsync(_outputStaging, 0, ByteOffset(plan, plan.Logits.Id), logitsBytes, _stream);
+        }
+        if (featureBytes > 0)
+        {
+            _arena.CopyToAsync(_outputStaging, logitsBytes, ByteOffset(plan, plan.Features.Id), featureBytes, _stream);
+        }
+        _stream.Synchronize();
+        var staged = _outputStaging.AsSpan<float>();
+        staged[..logits.Length].CopyTo(logits);
+        staged.Slice(logits.Length, features.Length).CopyTo(features);
+    }
+
+    /// <summary>Device milliseconds of the last run's graph (events around the launch); valid after a run returned.</summary>
+    public float LastGpuMilliseconds => CudaEventHandle.ElapsedMilliseconds(_start, _end);
+
+    /// <summary>Debug path: runs step by step without the graph, synchronising and downloading each stage output.</summary>
+    public void RunWithStages(ReadOnlySpan<float> input, int batch, StageObserver observer)
+    {
+        var plan = Begin(input, batch);
+        var steps = _ops[batch - 1];
+        for (int i = 0; i < steps.Length; i++)
+        {
+            ExecuteSteps(steps, i, 1);
+            var t = plan.Tensors[plan.Steps[i].Output];
+            if (t.Stage is not null)
+            {
+                _stream.Synchronize();
+                var values = new float[t.Shape.Count];
+                _arena.CopyTo<float>(values, ByteOffset(plan, t.Id));
+                observer(t.Stage, t.Shape, values);
+            }
+        }
+        _stream.Synchronize();
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        for (int i = _owned.Count - 1; i >= 0; i--)
+        {
+            _owned[i].Dispose();
+        }
+        _owned.Clear();
+        _context.Dispose();
+    }
+}
