@@ -19,10 +19,8 @@ public class ExportOnnxCliTests
 
     private static (int Code, string Out, string Err) Run(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CommandLine.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
+        var r = CliRunner.Run(args);
+        return (r.ExitCode, r.Stdout, r.Stderr);
     }
 
     [Fact]
