@@ -8,8 +8,8 @@ public sealed record CudaDeviceInfo(
     int ComputeMinor,
     long TotalMemoryBytes,
     int MultiprocessorCount,
-    int ClockRateKHz,
-    int MemoryClockRateKHz,
+    int ClockRateKHz, // 0 when the driver does not report it
+    int MemoryClockRateKHz, // likewise
     int MemoryBusWidthBits,
     int L2CacheBytes,
     int MaxSharedMemoryPerBlockOptin,

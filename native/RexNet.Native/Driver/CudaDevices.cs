@@ -36,6 +36,9 @@ public static unsafe class CudaDevices
             DriverErrors.Check(CuDriver.cuDeviceGetAttribute(out int v, a, device), $"cuDeviceGetAttribute({a})");
             return v;
         }
+        // Clock rates are informational and deprecated in recent CUDA: 0 when the driver no longer answers.
+        int OptionalAttr(CuDeviceAttribute a) =>
+            CuDriver.cuDeviceGetAttribute(out int v, a, device) == CuResult.CUDA_SUCCESS ? v : 0;
         return new CudaDeviceInfo(
             ordinal,
             Encoding.UTF8.GetString(new ReadOnlySpan<byte>(name, 256)).TrimEnd('\0'),
@@ -43,8 +46,8 @@ public static unsafe class CudaDevices
             Attr(CuDeviceAttribute.ComputeCapabilityMinor),
             (long)total,
             Attr(CuDeviceAttribute.MultiprocessorCount),
-            Attr(CuDeviceAttribute.ClockRateKHz),
-            Attr(CuDeviceAttribute.MemoryClockRateKHz),
+            OptionalAttr(CuDeviceAttribute.ClockRateKHz),
+            OptionalAttr(CuDeviceAttribute.MemoryClockRateKHz),
             Attr(CuDeviceAttribute.GlobalMemoryBusWidth),
             Attr(CuDeviceAttribute.L2CacheSize),
             Attr(CuDeviceAttribute.MaxSharedMemoryPerBlockOptin),
