@@ -78,28 +78,36 @@ public static class GemmConv
         int k = cin * 9;
         Span<float> cols = scratch[..(k * nc)];
         ReadOnlySpan<float> xb = x.Slice(b * cin * h * w, cin * h * w);
-        int oy = j0 / ow, ox = j0 % ow;
-        for (int j = 0; j < nc; j++)
+        // im2col one output row segment at a time: for each tap, the row's pixels read a strided run of one
+        // input row, zero only where the tap falls into the padding.
+        for (int p = j0; p < j0 + nc;)
         {
-            int iy0 = oy * stride - 1, ix0 = ox * stride - 1;
+            int oy = p / ow, ox0 = p % ow;
+            int ox1 = Math.Min(ow, ox0 + (j0 + nc - p));
+            int col0 = p - j0;
             for (int ci = 0; ci < cin; ci++)
             {
                 for (int ky = 0; ky < 3; ky++)
                 {
-                    int iy = iy0 + ky;
-                    bool rowInside = (uint)iy < (uint)h;
+                    int iy = oy * stride - 1 + ky;
                     for (int kx = 0; kx < 3; kx++)
                     {
-                        int ix = ix0 + kx;
-                        cols[((ci * 3 + ky) * 3 + kx) * nc + j] = rowInside && (uint)ix < (uint)w ? xb[(ci * h + iy) * w + ix] : 0f;
+                        Span<float> dst = cols.Slice(((ci * 3 + ky) * 3 + kx) * nc + col0, ox1 - ox0);
+                        if ((uint)iy >= (uint)h)
+                        {
+                            dst.Clear();
+                            continue;
+                        }
+                        ReadOnlySpan<float> row = xb.Slice((ci * h + iy) * w, w);
+                        for (int ox = ox0; ox < ox1; ox++)
+                        {
+                            int ix = ox * stride - 1 + kx;
+                            dst[ox - ox0] = (uint)ix < (uint)w ? row[ix] : 0f;
+                        }
                     }
                 }
             }
-            if (++ox == ow)
-            {
-                ox = 0;
-                oy++;
-            }
+            p += ox1 - ox0;
         }
         Span<float> packed = scratch.Slice(k * nc, Gemm.PackedLength(k, nc, isa));
         Gemm.Pack(cols, nc, k, 0, nc, packed, isa);
