@@ -11,9 +11,9 @@ public sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
     public string Summary => "measure p50/p90/p99 latency per batch size";
-    public string Usage => "[--model NAME] [--device cpu|cuda|auto] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE]";
+    public string Usage => "[--model NAME] [--device cpu|cuda|auto] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE] [--profile]";
     public IReadOnlyCollection<string> Flags => ["model", "device", "batch", "size", "runs", "warmup", "threads", "json"];
-    public IReadOnlyCollection<string> Switches => [];
+    public IReadOnlyCollection<string> Switches => ["profile"];
 
     public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
     {
@@ -65,6 +65,14 @@ public sealed class BenchCommand : ICommand
                 if (cuda is not null)
                 {
                     gpuTimes[i] = cuda.LastGpuMilliseconds;
+                }
+            }
+            if (args.Has("profile") && engine.Backend is RexNet.Cpu.CpuBackend cpu)
+            {
+                // Where the time goes: mean milliseconds per plan step over a few runs.
+                foreach (var (step, ms) in cpu.ProfileSteps(input, batch, Math.Min(runs, 10)))
+                {
+                    stdout.WriteLine(string.Format(inv, "  profile batch {0}: {1,-28} {2,8:0.000} ms", batch, step, ms));
                 }
             }
             Array.Sort(times);

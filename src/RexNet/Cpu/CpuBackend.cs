@@ -17,25 +17,23 @@ public sealed class CpuBackend : IInferenceBackend
     private readonly WorkerPool _pool;
 
     public DeviceKind Device => DeviceKind.Cpu;
-    public VectorIsa Isa { get; }
-    public int Workers => _pool.WorkerCount;
 
     /// <summary>Bytes of activation memory the arena holds.</summary>
     public long ArenaBytes { get; }
 
     public CpuBackend(FoldedModel model, EngineOptions options, VectorIsa? isa = null)
     {
-        Isa = isa ?? Gemm.BestIsa;
+        var vectorIsa = isa ?? Gemm.BestIsa;
         int workers = options.Threads ?? Environment.ProcessorCount;
         _plans = Enumerable.Range(1, options.MaxBatch).Select(b => Plan.Build(model, b, options.Height, options.Width)).ToArray();
         var maxPlan = _plans[^1];
         _slots = maxPlan.SlotSizes.Select(size => new float[size]).ToArray();
         ArenaBytes = maxPlan.ArenaBytes;
         _pool = new WorkerPool(workers);
-        var scratch = Enumerable.Range(0, workers).Select(_ => new float[CpuJobs.ScratchLength(maxPlan, Isa)]).ToArray();
+        var scratch = Enumerable.Range(0, workers).Select(_ => new float[CpuJobs.ScratchLength(maxPlan, vectorIsa)]).ToArray();
         _jobs = _plans.Select(p =>
         {
-            var jobs = CpuJobs.Compile(p, _slots, workers, Isa);
+            var jobs = CpuJobs.Compile(p, _slots, workers, vectorIsa);
             foreach (var j in jobs)
             {
                 j.Scratch = scratch;
