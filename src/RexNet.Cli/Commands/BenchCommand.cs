@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RexNet.IO;
 using RexNet.Model;
 using RexNet.Weights;
 
@@ -14,7 +15,7 @@ internal sealed class BenchCommand : ICommand
     public IReadOnlyCollection<string> Flags => ["model", "device", "batch", "size", "runs", "warmup", "threads", "json"];
     public IReadOnlyCollection<string> Switches => ["profile"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         var spec = ModelSpec.FromZoo(args.Get("model") ?? "rexnet_100");
@@ -25,6 +26,14 @@ internal sealed class BenchCommand : ICommand
         int warmup = args.GetInt("warmup", 5, 0, 100_000);
         int? threads = args.Get("threads") is null ? null : args.GetInt("threads", 0, 1, 1024);
 
+        string? jsonPath = args.Get("json");
+        if (jsonPath is not null)
+        {
+            OutputFile.Check(jsonPath, []);
+        }
+        // With the report on standard output, the table goes to stderr.
+        var table = jsonPath is not null && OutputFile.IsStandardOutput(jsonPath) ? stderr : stdout;
+
         var model = RandomInit.CreateFolded(spec, seed: 0);
         using var engine = RexNetEngine.Create(new EngineOptions
         {
@@ -34,17 +43,17 @@ internal sealed class BenchCommand : ICommand
         var inv = CultureInfo.InvariantCulture;
         var diagnostics = engine.Diagnostics;
         bool onGpu = engine.Device == DeviceKind.Cuda;
-        stdout.WriteLine($"{spec.Name} {size}x{size} on {engine.Device} ({engine.DeviceReason}); {Environment.ProcessorCount} logical cores, " +
+        table.WriteLine($"{spec.Name} {size}x{size} on {engine.Device} ({engine.DeviceReason}); {Environment.ProcessorCount} logical cores, " +
                          $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
         if (onGpu)
         {
-            stdout.WriteLine(diagnostics.DeviceProperties["summary"]);
-            stdout.WriteLine($"{"batch",5} {"gpu p50",9} {"gpu p90",9} {"gpu p99",9} {"call p50",9} {"call p90",9} {"call p99",9} {"img/s",9}  " +
+            table.WriteLine(diagnostics.DeviceProperties["summary"]);
+            table.WriteLine($"{"batch",5} {"gpu p50",9} {"gpu p90",9} {"gpu p99",9} {"call p50",9} {"call p90",9} {"call p99",9} {"img/s",9}  " +
                              $"(ms; gpu = CUDA events around the graph, call = Engine.Run; {runs} runs after {warmup} warm-up)");
         }
         else
         {
-            stdout.WriteLine($"{"batch",5} {"p50 ms",9} {"p90 ms",9} {"p99 ms",9} {"img/s",9}  ({runs} runs after {warmup} warm-up)");
+            table.WriteLine($"{"batch",5} {"p50 ms",9} {"p90 ms",9} {"p99 ms",9} {"img/s",9}  ({runs} runs after {warmup} warm-up)");
         }
         var rng = new Random(1);
         var results = new List<object>();
@@ -68,7 +77,7 @@ internal sealed class BenchCommand : ICommand
                 // Where the time goes: mean milliseconds per plan step over a few runs.
                 foreach (var (step, ms) in diagnostics.ProfileSteps(input, Math.Min(runs, 10)))
                 {
-                    stdout.WriteLine(string.Format(inv, "  profile batch {0}: {1,-28} {2,8:0.000} ms", batch, step, ms));
+                    table.WriteLine(string.Format(inv, "  profile batch {0}: {1,-28} {2,8:0.000} ms", batch, step, ms));
                 }
             }
             Array.Sort(times);
@@ -78,7 +87,7 @@ internal sealed class BenchCommand : ICommand
             if (onGpu)
             {
                 double G(double q) => Pct(gpuTimes, q);
-                stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.000} {5,9:0.000} {6,9:0.000} {7,9:0.0}",
+                table.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.000} {5,9:0.000} {6,9:0.000} {7,9:0.0}",
                     batch, G(0.50), G(0.90), G(0.99), P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50)));
                 results.Add(new
                 {
@@ -88,11 +97,11 @@ internal sealed class BenchCommand : ICommand
                 });
                 continue;
             }
-            stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.0}",
+            table.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.0}",
                 batch, P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50)));
             results.Add(new { batch, p50_ms = P(0.50), p90_ms = P(0.90), p99_ms = P(0.99), images_per_s = batch * 1000.0 / P(0.50) });
         }
-        if (args.Get("json") is { } jsonPath)
+        if (jsonPath is not null)
         {
             var report = new
             {
@@ -109,7 +118,7 @@ internal sealed class BenchCommand : ICommand
                 device_info = onGpu ? diagnostics.DeviceProperties : null,
                 results,
             };
-            RexNet.IO.AtomicFile.Write(jsonPath, s => System.Text.Json.JsonSerializer.Serialize(s, report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            OutputFile.Write(jsonPath, s => System.Text.Json.JsonSerializer.Serialize(s, report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), rawStdout);
         }
         return CommandLine.ExitOk;
     }

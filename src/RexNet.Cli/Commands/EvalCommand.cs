@@ -16,7 +16,7 @@ internal sealed class EvalCommand : ICommand
         [.. ModelArguments.WeightFlags, .. ModelArguments.PreprocessFlags, "list", "batch", "workers", "json"];
     public IReadOnlyCollection<string> Switches => [ModelArguments.PretrainedSwitch];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         if (args.Positionals.Count != 1)
         {
@@ -28,6 +28,10 @@ internal sealed class EvalCommand : ICommand
         var device = args.GetEnum("device", DeviceKind.Auto);
         var preprocess = ModelArguments.Preprocess(args);
         string? jsonPath = args.Get("json");
+        if (jsonPath is not null)
+        {
+            OutputFile.Check(jsonPath, []);
+        }
         var samples = args.Get("list") is { } list ? EvalDataset.FromListFile(root, list) : EvalDataset.FromImageFolder(root);
         if (samples.Count == 0)
         {
@@ -35,6 +39,13 @@ internal sealed class EvalCommand : ICommand
         }
         var entry = ModelArguments.Model(args);
         string weights = ModelArguments.Weights(args, entry, stderr);
+        if (jsonPath is not null)
+        {
+            // Every input is known now, and nothing has run yet.
+            OutputFile.Check(jsonPath, [weights, .. args.Get("list") is { } listFile ? [listFile] : Array.Empty<string>(), .. samples.Select(s => s.Path)]);
+        }
+        // With the report on standard output, the human-readable summary goes to stderr.
+        var summary = jsonPath is not null && OutputFile.IsStandardOutput(jsonPath) ? stderr : stdout;
 
         using var engine = RexNetEngine.Create(new EngineOptions
         {
@@ -51,22 +62,22 @@ internal sealed class EvalCommand : ICommand
                 p.Seconds > 0 ? (p.Done - p.Unreadable) / p.Seconds : 0, p.Unreadable), (double)p.Done / p.Total));
         line.Finish($"eval done: {report.Evaluated} images in {report.Seconds.ToString("F1", inv)} s");
 
-        stdout.WriteLine(string.Format(inv, "{0}: {1} images, {2} evaluated, {3} unreadable", entry.Name, report.Images, report.Evaluated, report.Unreadable.Count));
-        stdout.WriteLine(string.Format(inv, "top-1 {0:P2} ({1}/{3})  top-5 {2:P2} ({4}/{3})  {5:F1} images/s",
+        summary.WriteLine(string.Format(inv, "{0}: {1} images, {2} evaluated, {3} unreadable", entry.Name, report.Images, report.Evaluated, report.Unreadable.Count));
+        summary.WriteLine(string.Format(inv, "top-1 {0:P2} ({1}/{3})  top-5 {2:P2} ({4}/{3})  {5:F1} images/s",
             report.Top1, report.Top1Correct, report.Top5, report.Evaluated, report.Top5Correct, report.ImagesPerSecond));
         foreach (var u in report.Unreadable)
         {
-            stdout.WriteLine($"unreadable: {u.Path}: {u.Error}");
+            summary.WriteLine($"unreadable: {u.Path}: {u.Error}");
         }
         if (jsonPath is not null)
         {
-            WriteJson(jsonPath, entry.Name, engine, weights, root, args.Get("list"), preprocess, report);
+            WriteJson(jsonPath, rawStdout, entry.Name, engine, weights, root, args.Get("list"), preprocess, report);
             stderr.WriteLine($"report written to {jsonPath}");
         }
         return CommandLine.ExitOk;
     }
 
-    private static void WriteJson(string path, string model, RexNetEngine engine, string weights, string root, string? list,
+    private static void WriteJson(string path, Stream rawStdout, string model, RexNetEngine engine, string weights, string root, string? list,
         Imaging.PreprocessOptions preprocess, EvalReport report)
     {
         var document = new
@@ -90,6 +101,6 @@ internal sealed class EvalCommand : ICommand
             unreadable = report.Unreadable.Select(u => new { path = u.Path, error = u.Error }),
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true });
-        AtomicFile.Write(path, s => s.Write(json));
+        OutputFile.Write(path, s => s.Write(json), rawStdout);
     }
 }

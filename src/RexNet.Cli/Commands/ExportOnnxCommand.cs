@@ -16,7 +16,7 @@ internal sealed class ExportOnnxCommand : ICommand
     public IReadOnlyCollection<string> Flags => ["model", "weights", "output", "opset", "batch", "height", "width", "labels"];
     public IReadOnlyCollection<string> Switches => ["dynamic", "keep-bn"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         var spec = ModelSpec.FromZoo(args.Require("model"));
@@ -27,6 +27,7 @@ internal sealed class ExportOnnxCommand : ICommand
         {
             throw new UsageException("--dynamic makes batch, height and width symbolic: drop --batch/--height/--width");
         }
+        OutputFile.Check(output, args.Get("labels") is { } labelsPath ? [weightsPath, labelsPath] : [weightsPath]);
         var options = new OnnxExportOptions
         {
             Opset = args.GetInt("opset", OnnxOpsets.Default, OnnxOpsets.Minimum, OnnxOpsets.Maximum),
@@ -56,11 +57,11 @@ internal sealed class ExportOnnxCommand : ICommand
         {
             model = OnnxExporter.ExportFolded(WeightLoader.Load(spec, weightsPath), options);
         }
-        model.Save(output);
+        OutputFile.Write(output, model.WriteTo, rawStdout);
 
         string sizes = dynamic ? "[batch, 3, height, width]" : $"[{options.Batch}, 3, {options.Height}, {options.Width}]";
         string labelsNote = model.Metadata.ContainsKey("rexnet.class_labels") ? "labels embedded" : "no labels embedded";
-        stdout.WriteLine($"wrote {output}: {spec.Name}, opset {model.Opset} (IR {model.IrVersion}), input {sizes}, " +
+        (OutputFile.IsStandardOutput(output) ? stderr : stdout).WriteLine($"wrote {output}: {spec.Name}, opset {model.Opset} (IR {model.IrVersion}), input {sizes}, " +
                          $"BatchNorm {(keepBn ? "kept" : "folded")}, {model.NodeCount} nodes, {model.ParameterCount:N0} parameters, {labelsNote}");
         return CommandLine.ExitOk;
     }

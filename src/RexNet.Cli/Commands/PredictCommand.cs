@@ -16,7 +16,7 @@ internal sealed class PredictCommand : ICommand
     public IReadOnlyCollection<string> Flags => [.. ModelArguments.WeightFlags, .. ModelArguments.PreprocessFlags, "top"];
     public IReadOnlyCollection<string> Switches => [ModelArguments.PretrainedSwitch, "json"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         var images = args.Positionals;
         if (images.Count == 0)

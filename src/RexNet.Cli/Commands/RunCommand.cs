@@ -12,7 +12,7 @@ internal sealed class RunCommand : ICommand
     public IReadOnlyCollection<string> Flags => ["model", "weights", "input", "output", "device"];
     public IReadOnlyCollection<string> Switches => ["features"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         string inputPath = args.Require("input");
@@ -20,6 +20,7 @@ internal sealed class RunCommand : ICommand
         var device = args.GetEnum("device", DeviceKind.Auto);
         var spec = ModelSpec.FromZoo(args.Require("model"));
         string weights = args.Require("weights");
+        OutputFile.Check(outputPath, [inputPath, weights]);
 
         var (shape, data) = NpyFile.ReadFloat32(inputPath);
         if (shape.Length != 4 || shape[1] != ModelSpec.InputChannels || shape[0] < 1)
@@ -53,7 +54,7 @@ internal sealed class RunCommand : ICommand
         {
             engine.Run(data, result);
         }
-        NpyFile.WriteFloat32(outputPath, [batch, perImage], result);
+        OutputFile.Write(outputPath, s => NpyFile.WriteFloat32(s, [batch, perImage], result), rawStdout);
         stderr.WriteLine($"{spec.Name} on {engine.Device}: {batch}x3x{height}x{width} -> {outputPath} [{batch}, {perImage}]");
         return CommandLine.ExitOk;
     }
