@@ -11,7 +11,7 @@ internal sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
     public string Summary => "measure p50/p90/p99 latency per batch size";
-    public string Usage => "[--model NAME] [--device cpu|cuda|auto] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE] [--profile]";
+    public string Usage => "[--model NAME] [--device cpu|cuda|cuda:N|auto] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE] [--profile]";
     public IReadOnlyCollection<string> Flags => ["model", "device", "batch", "size", "runs", "warmup", "threads", "json"];
     public IReadOnlyCollection<string> Switches => ["profile"];
 
@@ -19,7 +19,7 @@ internal sealed class BenchCommand : ICommand
     {
         args.NoPositionals();
         var spec = ModelSpec.FromZoo(args.Get("model") ?? "rexnet_100");
-        var device = args.GetEnum("device", DeviceKind.Cpu);
+        var device = ModelArguments.Device(args, DeviceSpec.Cpu);
         var batches = args.GetIntList("batch", [1, 4, 8], 1, 256);
         int size = args.GetInt("size", 224, ModelSpec.MinInputSize, 4096);
         int runs = args.GetInt("runs", 50, 1, 1_000_000);
@@ -37,9 +37,8 @@ internal sealed class BenchCommand : ICommand
         var model = RandomInit.CreateFolded(spec, seed: 0);
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = spec.Name, FoldedWeights = model, Device = device, MaxBatch = batches.Max(), Height = size, Width = size,
-            Threads = threads,
-        });
+            FoldedWeights = model, MaxBatch = batches.Max(), Height = size, Width = size, Threads = threads,
+        }.WithDevice(device));
         var inv = CultureInfo.InvariantCulture;
         var diagnostics = engine.Diagnostics;
         bool onGpu = engine.Device == DeviceKind.Cuda;

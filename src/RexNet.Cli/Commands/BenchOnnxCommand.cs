@@ -41,7 +41,7 @@ internal sealed class BenchOnnxCommand : ICommand
         var model = RandomInit.CreateFolded(spec, seed: 0);
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = spec.Name, FoldedWeights = model, Device = DeviceKind.Cpu, MaxBatch = batches.Max(),
+            FoldedWeights = model, Device = DeviceKind.Cpu, MaxBatch = batches.Max(),
             Height = size, Width = size, Threads = threads,
         });
         var onnx = OnnxExporter.ExportFolded(model, new OnnxExportOptions { Dynamic = true });

@@ -65,12 +65,9 @@ public static class RandomInit
     private static Dictionary<string, string> Metadata(ModelSpec spec, int seed) => new()
     {
         ["format"] = "pt",
-        [ModelMetadataKey] = spec.Name,
+        [ModelIdentification.MetadataKey] = spec.Name,
         ["rexnet.note"] = $"random initialisation with seed {seed}: NOT pretrained, predictions are meaningless",
     };
-
-    /// <summary>The safetensors metadata key that names the model a weights file holds.</summary>
-    public const string ModelMetadataKey = "rexnet.model";
 
     /// <summary>Loads and folds a random-init model without touching the disk.</summary>
     public static FoldedModel CreateFolded(ModelSpec spec, int seed) =>
