@@ -89,7 +89,8 @@ internal sealed class KernelCache
             OutputFile.Write(PathFor(key), s => s.Write(encoded));
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        // OutputFile reports what the file system refuses as a RexNetException naming the file.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or RexNetException)
         {
             return false;
         }
