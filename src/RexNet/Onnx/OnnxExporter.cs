@@ -42,7 +42,7 @@ public static class OnnxExporter
             Graph = graph.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
-        OnnxMetadata.Add(model, spec, keepsBatchNorm, options.ClassLabels ?? ClassLabelSource.DefaultLabels(spec.NumClasses));
+        OnnxMetadata.Add(model, spec, keepsBatchNorm, options.ClassLabels ?? ClassLabelSource.DefaultLabels(spec.NumClasses), options.PreprocessFor(spec));
         OnnxModelValidator.EnsureValid(model);
         return new OnnxModel(model, graph.ParameterCount);
     }

@@ -142,7 +142,7 @@ public class ImagingCommandsTests
             Environment.SetEnvironmentVariable("HF_HUB_CACHE", dir.File("empty"));
             var missing = CliRunner.Run(args);
             Assert.Equal(1, missing.ExitCode);
-            Assert.Contains("huggingface-cli download timm/rexnet_100.nav_in1k model.safetensors", missing.Stderr);
+            Assert.Contains($"'HF_ENDPOINT={server.Endpoint} hf download timm/rexnet_100.nav_in1k model.safetensors'", missing.Stderr);
         }
         finally
         {
