@@ -1,6 +1,3 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-
 namespace RexNet.Imaging;
 
 /// <summary>Image to normalised float32 CHW tensor, reproducing timm's or PaddleClas' evaluation transform.</summary>
@@ -14,24 +11,31 @@ public static class ImagePreprocessor
     public static float[] Preprocess(string path, PreprocessOptions? options = null, ImageLimits? limits = null)
     {
         options ??= PreprocessOptions.Default;
-        using var image = SafeImageLoader.For(limits).Load(path);
-        var tensor = new float[options.TensorElements];
-        Preprocess(image, options, tensor);
-        return tensor;
+        using var image = SafeImageLoader.For(limits).Load(path, options.ExifOrientation);
+        return Tensor(image.View, options);
     }
 
     /// <summary>Decodes an encoded image from a stream; <paramref name="name"/> labels errors.</summary>
     public static float[] Preprocess(Stream stream, string name, PreprocessOptions? options = null, ImageLimits? limits = null)
     {
         options ??= PreprocessOptions.Default;
-        using var image = SafeImageLoader.For(limits).Load(stream, name);
+        using var image = SafeImageLoader.For(limits).Load(stream, name, options.ExifOrientation);
+        return Tensor(image.View, options);
+    }
+
+    /// <summary>The tensor of pixels the caller decoded (used as they are: no EXIF orientation is known here).</summary>
+    public static float[] Preprocess(RgbImage image, PreprocessOptions? options = null) =>
+        Tensor(image.View, options ?? PreprocessOptions.Default);
+
+    private static float[] Tensor(PixelView image, PreprocessOptions options)
+    {
         var tensor = new float[options.TensorElements];
         Preprocess(image, options, tensor);
         return tensor;
     }
 
-    /// <summary>Writes the [3, Size, Size] tensor of an already decoded, upright RGB image into <paramref name="destination"/>.</summary>
-    internal static void Preprocess(Image<Rgb24> image, PreprocessOptions options, Span<float> destination)
+    /// <summary>Writes the [3, Size, Size] tensor of decoded, upright RGB pixels into <paramref name="destination"/>.</summary>
+    internal static void Preprocess(PixelView image, PreprocessOptions options, Span<float> destination)
     {
         options.Validate();
         if (destination.Length < options.TensorElements)

@@ -1,14 +1,10 @@
-using System.Runtime.InteropServices;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Advanced;
-using SixLabors.ImageSharp.PixelFormats;
-
 namespace RexNet.Imaging;
 
 /// <summary>
 /// Separable resize of 8-bit RGB followed by a crop, computing only the pixels inside the crop. The horizontal
 /// pass runs first and its result is rounded to 8 bits before the vertical pass, so the output matches a full
-/// two-pass resize and then a crop exactly.
+/// two-pass resize and then a crop exactly. Source pixels may be packed RGB or RGBX: only the first three
+/// bytes of each are read.
 /// </summary>
 internal static class Resampler
 {
@@ -18,7 +14,7 @@ internal static class Resampler
     /// Resizes <paramref name="image"/> to (resizedWidth, resizedHeight) and writes the crop
     /// [left, left + cropWidth) x [top, top + cropHeight) as interleaved RGB bytes.
     /// </summary>
-    public static byte[] ResizeAndCrop(Image<Rgb24> image, int resizedWidth, int resizedHeight,
+    public static byte[] ResizeAndCrop(PixelView image, int resizedWidth, int resizedHeight,
         int left, int top, int cropWidth, int cropHeight, ResampleFilter filter, bool antialias)
     {
         var horizontal = AxisWeights.Compute(image.Width, resizedWidth, left, cropWidth, filter, antialias);
@@ -36,8 +32,7 @@ internal static class Resampler
         var rows = new byte[(lastRow - firstRow) * rowBytes];
         for (int y = firstRow; y < lastRow; y++)
         {
-            var source = MemoryMarshal.AsBytes(image.DangerousGetPixelRowMemory(y).Span);
-            HorizontalPass(source, rows.AsSpan((y - firstRow) * rowBytes, rowBytes), horizontal);
+            HorizontalPass(image.Row(y), image.BytesPerPixel, rows.AsSpan((y - firstRow) * rowBytes, rowBytes), horizontal);
         }
 
         var output = new byte[cropHeight * rowBytes];
@@ -45,16 +40,16 @@ internal static class Resampler
         return output;
     }
 
-    private static void HorizontalPass(ReadOnlySpan<byte> source, Span<byte> destination, AxisWeights w)
+    private static void HorizontalPass(ReadOnlySpan<byte> source, int bytesPerPixel, Span<byte> destination, AxisWeights w)
     {
         for (int o = 0; o < w.First.Length; o++)
         {
             var k = w.Weights.AsSpan(o * w.Stride, w.Count[o]);
-            int start = w.First[o] * Channels;
+            int start = w.First[o] * bytesPerPixel;
             int r = 1 << (AxisWeights.PrecisionBits - 1), g = r, b = r;
             for (int t = 0; t < k.Length; t++)
             {
-                int s = start + t * Channels;
+                int s = start + t * bytesPerPixel;
                 r += source[s] * k[t];
                 g += source[s + 1] * k[t];
                 b += source[s + 2] * k[t];

@@ -1,0 +1,41 @@
+using System.Buffers;
+
+namespace RexNet.Imaging;
+
+/// <summary>
+/// A decoded image as RGBX rows (4 bytes a pixel, the fourth unused) in a buffer rented from the shared pool:
+/// evaluation decodes image after image of the same few sizes, and fresh large arrays would each cost a
+/// large-object-heap allocation and, sooner or later, a full collection.
+/// </summary>
+internal sealed class DecodedImage : IDisposable
+{
+    public const int BytesPerPixel = 4;
+
+    private byte[]? _buffer;
+
+    public DecodedImage(int width, int height)
+    {
+        Width = width;
+        Height = height;
+        _buffer = ArrayPool<byte>.Shared.Rent(checked(width * height * BytesPerPixel));
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public int ByteCount => Width * Height * BytesPerPixel;
+
+    public Span<byte> Pixels => (_buffer ?? throw new ObjectDisposedException(nameof(DecodedImage))).AsSpan(0, ByteCount);
+
+    public PixelView View => new(Pixels, Width, Height, BytesPerPixel);
+
+    public void Dispose()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
