@@ -7,9 +7,9 @@ Run with Debian's Python (`/usr/bin/python3`, packages python3-pil, python3-nump
     /usr/bin/python3 tests/RexNet.Tests/Imaging/PilReference/make_reference.py
 
 For every case NAME it writes, into this folder:
-  NAME.<ext>        the encoded image (PIL writes what it can; cjpeg and a small hand-written PNG/BMP
-                    writer make the kinds PIL cannot: 4:4:0, 4:1:1, arithmetic coding, restart markers,
-                    16-bit colour, 16-bit BMP bit fields)
+  NAME.<ext>        the encoded image (PIL writes what it can; cjpeg and small hand-written PNG/BMP
+                    writers make the kinds PIL cannot: 4:4:0, 4:1:1, arithmetic coding, restart markers,
+                    RGB-coded JPEG, 16-bit and 4-bit PNG, Adam7 interlacing, 16-bit BMP)
   NAME.rgb.ppm      PIL's Image.open(f).convert('RGB'): the decoded pixels
   NAME.timm.npy     float32 [1, 3, 32, 32]: timm's eval transform (resize short side to 36 bicubic, centre
                     crop 32, to_tensor, ImageNet normalisation) of that RGB image
@@ -128,12 +128,35 @@ def png_chunk(kind, payload):
     return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF)
 
 
-def png16(samples, colour_type):
-    """A 16-bit PNG (PIL cannot write 16-bit colour): samples is uint16 [H, W, C], big-endian on disk."""
+def png(samples, colour_type, bit_depth, interlace=False):
+    """A PNG of the kinds PIL cannot write (16-bit colour, 4-bit greyscale, Adam7 interlacing): samples is
+    [H, W, C] (uint16 for 16 bits), written with filter 0 on every row."""
     h, w = samples.shape[:2]
-    raw = b"".join(b"\0" + samples[row].astype(">u2").tobytes() for row in range(h))
-    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 16, colour_type, 0, 0, 0))
-            + png_chunk(b"IDAT", zlib.compress(raw, 9)) + png_chunk(b"IEND", b""))
+
+    def rows(a):
+        if bit_depth == 16:
+            return b"".join(b"\0" + a[r].astype(">u2").tobytes() for r in range(a.shape[0]))
+        if bit_depth < 8:
+            per = 8 // bit_depth
+            out = b""
+            for r in range(a.shape[0]):
+                line = a[r].reshape(-1)
+                line = np.concatenate([line, np.zeros((-len(line)) % per, dtype=line.dtype)]).reshape(-1, per)
+                packed = np.zeros(len(line), dtype=np.uint8)
+                for i in range(per):
+                    packed |= (line[:, i].astype(np.uint8) << (8 - bit_depth * (i + 1))).astype(np.uint8)
+                out += b"\0" + packed.tobytes()
+            return out
+        return b"".join(b"\0" + a[r].astype(np.uint8).tobytes() for r in range(a.shape[0]))
+
+    if interlace:
+        passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+        raw = b"".join(rows(samples[y0::dy, x0::dx]) for x0, y0, dx, dy in passes if samples[y0::dy, x0::dx].size)
+    else:
+        raw = rows(samples)
+    header = struct.pack(">IIBBBBB", w, h, bit_depth, colour_type, 0, 0, 1 if interlace else 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", zlib.compress(raw, 9))
+            + png_chunk(b"IEND", b""))
 
 
 def bmp16(rgb, green_bits):
@@ -211,6 +234,7 @@ def cases():
     yield "jpeg_arithmetic", "jpg", cjpeg(rgb_image(91, 65, 9), "-quality", "90", "-arithmetic"), "arithmetic-coded 4:2:0 (cjpeg -arithmetic)", None
     yield "jpeg_restart", "jpg", cjpeg(rgb_image(95, 69, 10), "-quality", "90", "-restart", "1"), "restart marker every MCU row (cjpeg -restart 1)", None
     yield "jpeg_progressive_arithmetic_grey", "jpg", cjpeg(rgb_image(70, 52, 11), "-quality", "80", "-progressive", "-arithmetic", grey=True), "progressive arithmetic-coded greyscale (cjpeg)", None
+    yield "jpeg_rgb", "jpg", cjpeg(rgb_image(89, 63, 13), "-quality", "90", "-rgb"), "RGB samples, no YCbCr transform (cjpeg -rgb)", None
     yield "jpeg_cmyk", "jpg", saved(cmyk, "JPEG", quality=90), "Adobe CMYK with non-zero K", None
     for orientation in range(1, 9):
         exif = Image.Exif()
@@ -225,8 +249,12 @@ def cases():
     yield "png_grey_alpha", "png", saved(with_alpha(rgb_image(80, 60, 22), 22).convert("LA"), "PNG"), "greyscale with alpha (dropped)", None
     yield "png_1bit", "png", saved(rgb_image(77, 59, 23).convert("1"), "PNG"), "1-bit", None
     yield "png_rgba", "png", saved(with_alpha(rgb_image(92, 63, 24), 24), "PNG"), "RGBA (alpha dropped, not composited)", None
-    yield "png_rgb16", "png", png16(rgb16, 2), "16-bit RGB (high byte)", None
-    yield "png_rgba16", "png", png16(rgba16, 6), "16-bit RGBA (high byte, alpha dropped)", None
+    yield "png_rgb16", "png", png(rgb16, 2, 16), "16-bit RGB (high byte)", None
+    yield "png_rgba16", "png", png(rgba16, 6, 16), "16-bit RGBA (high byte, alpha dropped)", None
+    yield "png_interlaced", "png", png(content(79, 57, 25), 2, 8, interlace=True), "Adam7-interlaced 8-bit RGB", None
+    yield "png_grey4", "png", png(content(71, 53, 26)[..., :1] >> 4, 0, 4), "4-bit greyscale", None
+    yield "png_palette_4bit", "png", saved(rgb_image(76, 55, 27).quantize(colors=16), "PNG", bits=4), "4-bit, 16-colour palette", None
+    yield "png_rgb_trns", "png", saved(rgb_image(72, 52, 28), "PNG", transparency=(0, 0, 0)), "RGB with a transparent colour (tRNS)", None
     # PIL opens 16-bit greyscale as mode I and convert('RGB') clips every value above 255 to white; we take
     # the high byte as for 16-bit colour. This is the one documented deviation from PIL.
     yield "png_grey16", "png", saved(Image.fromarray(grey16, "I;16"), "PNG"), "16-bit greyscale (high byte; PIL clips to white)", (grey16 >> 8).astype(np.uint8)
@@ -235,6 +263,8 @@ def cases():
     yield "webp_lossless", "webp", saved(rgb_image(82, 60, 51), "WEBP", lossless=True), "lossless", None
     yield "webp_lossy_alpha", "webp", saved(with_alpha(rgb_image(90, 62, 52), 52), "WEBP", quality=80), "lossy with alpha", None
     yield "webp_lossless_alpha", "webp", saved(with_alpha(rgb_image(84, 61, 53), 53), "WEBP", lossless=True, exact=True), "lossless with alpha, exact colours under transparency", None
+
+    yield "webp_animated", "webp", saved(frames[0], "WEBP", save_all=True, append_images=frames[1:], duration=100, quality=80), "two frames: the first is used", None
 
     yield "gif", "gif", saved(rgb_image(86, 62, 36).quantize(colors=128), "GIF"), "128-colour", None
     yield "gif_transparent", "gif", saved(gif_transparent, "GIF", transparency=3), "with a transparent index (its colour is kept)", None
