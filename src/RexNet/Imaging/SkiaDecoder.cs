@@ -73,7 +73,7 @@ internal static class SkiaDecoder
                 {
                     Remap(image.Pixels, tables);
                 }
-                var upright = exif == ExifOrientation.Apply ? Orientation.Apply(image, (int)codec.EncodedOrigin) : image;
+                var upright = exif == ExifOrientation.Apply ? Orientation.Apply(image, OrientationOf(format, codec, data)) : image;
                 if (!ReferenceEquals(upright, image))
                 {
                     image.Dispose();
@@ -110,6 +110,10 @@ internal static class SkiaDecoder
                 $"{width}x{height} image needs a {bytes}-byte pixel buffer, over the {Math.Min((long)limits.AllocationLimitMegabytes * 1024 * 1024, Array.MaxLength)}-byte limit");
         }
     }
+
+    /// <summary>The EXIF orientation (1-8) PIL's exif_transpose would read: Skia's for JPEG and WebP, ours for PNG.</summary>
+    private static int OrientationOf(ImageFormat format, SKCodec codec, ReadOnlySpan<byte> data) =>
+        format == ImageFormat.Png ? PngExif.Orientation(data) : (int)codec.EncodedOrigin;
 
     private static SKEncodedImageFormat SkiaFormat(ImageFormat format) => format switch
     {

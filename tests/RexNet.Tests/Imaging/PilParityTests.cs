@@ -4,9 +4,10 @@ namespace RexNet.Tests.Imaging;
 
 /// <summary>
 /// Every case in PilReference/ (JPEG of every chroma subsampling, greyscale, progressive, arithmetic-coded, with
-/// restart markers, CMYK, an ICC profile and all eight EXIF orientations; PNG palette, grey, 1-bit, 16-bit and
-/// with alpha; WebP lossy and lossless with and without alpha; GIF; BMP of every depth) decodes to exactly
-/// PIL's pixels and preprocesses to exactly timm's tensor: no tolerance anywhere.
+/// restart markers, CMYK, an ICC profile and all eight EXIF orientations; PNG palette, grey, 1-, 4- and 16-bit,
+/// interlaced and with alpha; WebP lossy and lossless with and without alpha; GIF; BMP of every depth) decodes to
+/// exactly PIL's pixels and preprocesses to exactly timm's tensor, and with EXIF orientation applied matches
+/// PIL's exif_transpose: no tolerance anywhere.
 /// </summary>
 public class PilParityTests
 {

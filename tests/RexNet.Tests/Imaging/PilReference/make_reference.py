@@ -241,6 +241,10 @@ def cases():
         exif[0x0112] = orientation
         yield (f"jpeg_exif{orientation}", "jpg", saved(rgb_image(60, 40, 70 + orientation), "JPEG", quality=90, exif=exif.tobytes()),
                f"4:2:0 with EXIF orientation {orientation}", None)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    yield "png_exif6", "png", saved(rgb_image(58, 42, 79), "PNG", exif=exif.tobytes()), "EXIF orientation 6 in an eXIf chunk", None
+    yield "webp_exif6", "webp", saved(rgb_image(56, 44, 80), "WEBP", lossless=True, exif=exif.tobytes()), "EXIF orientation 6 in an EXIF chunk", None
 
     yield "png_rgb", "png", saved(rgb_image(93, 64, 20), "PNG"), "8-bit RGB", None
     yield "png_palette", "png", saved(palette, "PNG"), "64-colour palette", None
