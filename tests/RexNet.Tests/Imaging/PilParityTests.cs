@@ -31,18 +31,7 @@ public class PilParityTests
         float[] expected = PilReference.TimmTensor(name);
         float[] actual = ImagePreprocessor.Preprocess(PilReference.File(name),
             new PreprocessOptions { Size = PilReference.Size, CropPct = PilReference.CropPct });
-        Assert.Equal(expected.Length, actual.Length);
-        int differing = 0;
-        double max = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            if (actual[i] != expected[i])
-            {
-                differing++;
-                max = Math.Max(max, Math.Abs(actual[i] - expected[i]));
-            }
-        }
-        Assert.True(differing == 0, $"{name}: {differing} of {expected.Length} values differ, max |diff| {max:E3}");
+        BitExact.Equal(expected, actual, name);
     }
 
     [Theory]
