@@ -3,13 +3,16 @@ using System.Buffers;
 namespace RexNet.Imaging;
 
 /// <summary>
-/// A decoded image as RGBX rows (4 bytes a pixel, the fourth unused) in a buffer rented from the shared pool:
-/// evaluation decodes image after image of the same few sizes, and fresh large arrays would each cost a
-/// large-object-heap allocation and, sooner or later, a full collection.
+/// A decoded image as RGBX rows (4 bytes a pixel, the fourth unused). Buffers up to 16 megapixels are rented
+/// from the shared pool: evaluation decodes image after image of the same few sizes, and fresh large arrays
+/// would each cost a large-object-heap allocation and, sooner or later, a full collection. Larger ones are
+/// allocated and dropped, so that one huge image does not leave its buffer parked in the pool.
 /// </summary>
 internal sealed class DecodedImage : IDisposable
 {
     public const int BytesPerPixel = 4;
+
+    private const int PooledBytes = 64 << 20;
 
     private byte[]? _buffer;
 
@@ -17,7 +20,8 @@ internal sealed class DecodedImage : IDisposable
     {
         Width = width;
         Height = height;
-        _buffer = ArrayPool<byte>.Shared.Rent(checked(width * height * BytesPerPixel));
+        int bytes = checked(width * height * BytesPerPixel);
+        _buffer = bytes <= PooledBytes ? ArrayPool<byte>.Shared.Rent(bytes) : GC.AllocateUninitializedArray<byte>(bytes);
     }
 
     public int Width { get; }
@@ -35,7 +39,10 @@ internal sealed class DecodedImage : IDisposable
         if (_buffer is { } buffer)
         {
             _buffer = null;
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer.Length <= PooledBytes)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 }
