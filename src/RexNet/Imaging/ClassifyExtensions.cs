@@ -39,7 +39,11 @@ public static class ClassifyExtensions
         IReadOnlyList<RgbImage> images, int topK = 5, PreprocessOptions? options = null)
     {
         var o = OptionsFor(engine, options);
-        return Run(engine, images.Count, (i, dst) => ImagePreprocessor.Preprocess(images[i].View, o, dst), topK);
+        return Run(engine, images.Count, (i, dst) =>
+        {
+            using var rgbx = images[i].ToRgbx();
+            ImagePreprocessor.Preprocess(rgbx.View, o, dst);
+        }, topK);
     }
 
     /// <summary>Predictions for a batch of already preprocessed [3, H, W] tensors laid end to end.</summary>

@@ -10,7 +10,7 @@ namespace RexNet.Imaging;
 /// </summary>
 internal sealed class DecodedImage : IDisposable
 {
-    public const int BytesPerPixel = 4;
+    public const int BytesPerPixel = PixelView.BytesPerPixel;
 
     private const int PooledBytes = 64 << 20;
 
@@ -32,7 +32,7 @@ internal sealed class DecodedImage : IDisposable
 
     public Span<byte> Pixels => (_buffer ?? throw new ObjectDisposedException(nameof(DecodedImage))).AsSpan(0, ByteCount);
 
-    public PixelView View => new(Pixels, Width, Height, BytesPerPixel);
+    public PixelView View => new(Pixels, Width, Height);
 
     public void Dispose()
     {

@@ -24,8 +24,11 @@ public static class ImagePreprocessor
     }
 
     /// <summary>The tensor of pixels the caller decoded (used as they are: no EXIF orientation is known here).</summary>
-    public static float[] Preprocess(RgbImage image, PreprocessOptions? options = null) =>
-        Tensor(image.View, options ?? PreprocessOptions.Default);
+    public static float[] Preprocess(RgbImage image, PreprocessOptions? options = null)
+    {
+        using var rgbx = image.ToRgbx();
+        return Tensor(rgbx.View, options ?? PreprocessOptions.Default);
+    }
 
     private static float[] Tensor(PixelView image, PreprocessOptions options)
     {
@@ -44,9 +47,9 @@ public static class ImagePreprocessor
         }
         var g = Geometry(image.Width, image.Height, options);
         bool timm = options.Preset == PreprocessPreset.Timm;
-        byte[] rgb = Resampler.ResizeAndCrop(image, g.Width, g.Height, g.Left, g.Top, options.Size, options.Size,
+        byte[] rgbx = Resampler.ResizeAndCrop(image, g.Width, g.Height, g.Left, g.Top, options.Size, options.Size,
             timm ? ResampleFilter.Bicubic : ResampleFilter.Bilinear, antialias: timm);
-        Normalise(rgb, options.Size * options.Size, timm, destination);
+        Normalise(rgbx, options.Size * options.Size, timm, destination);
     }
 
     internal readonly record struct ResizeGeometry(int Width, int Height, int Left, int Top);
@@ -74,10 +77,10 @@ public static class ImagePreprocessor
     }
 
     /// <summary>
-    /// Interleaved RGB bytes to planar normalised floats. timm divides by 255 (torchvision's to_tensor);
+    /// RGBX bytes to planar normalised floats. timm divides by 255 (torchvision's to_tensor);
     /// PaddleClas multiplies by float32(1/255); both then subtract the mean and divide by the std in float32.
     /// </summary>
-    private static void Normalise(ReadOnlySpan<byte> rgb, int pixels, bool divide, Span<float> destination)
+    private static void Normalise(ReadOnlySpan<byte> rgbx, int pixels, bool divide, Span<float> destination)
     {
         const float inverse = 1f / 255f;
         for (int c = 0; c < 3; c++)
@@ -86,7 +89,8 @@ public static class ImagePreprocessor
             var plane = destination.Slice(c * pixels, pixels);
             for (int i = 0; i < pixels; i++)
             {
-                float v = divide ? rgb[i * 3 + c] / 255f : rgb[i * 3 + c] * inverse;
+                byte sample = rgbx[i * PixelView.BytesPerPixel + c];
+                float v = divide ? sample / 255f : sample * inverse;
                 plane[i] = (v - mean) / std;
             }
         }

@@ -1,22 +1,22 @@
 namespace RexNet.Imaging;
 
 /// <summary>
-/// Interleaved 8-bit pixels whose first three bytes are R, G, B: packed RGB (3 bytes a pixel) from callers, or
-/// RGBX (4) straight from the decoder, whose fourth byte is ignored so that alpha is dropped as PIL's
-/// convert('RGB') drops it.
+/// Decoded pixels as RGBX rows, 4 bytes a pixel with R, G, B first. The fourth byte is never read, which is how
+/// alpha is dropped as PIL's convert('RGB') drops it.
 /// </summary>
 internal readonly ref struct PixelView
 {
-    public PixelView(ReadOnlySpan<byte> data, int width, int height, int bytesPerPixel)
+    public const int BytesPerPixel = 4;
+
+    public PixelView(ReadOnlySpan<byte> data, int width, int height)
     {
-        if (data.Length < (long)width * height * bytesPerPixel)
+        if (data.Length < (long)width * height * BytesPerPixel)
         {
-            throw new ArgumentException($"{data.Length} bytes cannot hold {width}x{height} pixels of {bytesPerPixel} bytes", nameof(data));
+            throw new ArgumentException($"{data.Length} bytes cannot hold {width}x{height} RGBX pixels", nameof(data));
         }
         Data = data;
         Width = width;
         Height = height;
-        BytesPerPixel = bytesPerPixel;
     }
 
     public ReadOnlySpan<byte> Data { get; }
@@ -24,8 +24,6 @@ internal readonly ref struct PixelView
     public int Width { get; }
 
     public int Height { get; }
-
-    public int BytesPerPixel { get; }
 
     public ReadOnlySpan<byte> Row(int y) => Data.Slice(y * Width * BytesPerPixel, Width * BytesPerPixel);
 }

@@ -2,7 +2,7 @@ namespace RexNet.Imaging;
 
 /// <summary>
 /// Pixels the caller has already decoded: 8-bit RGB, interleaved (R, G, B per pixel), rows top to bottom with
-/// no padding between them. The buffer is read, never copied or kept.
+/// no padding between them. The buffer is not kept: each use copies it into the RGBX layout the resampler works on.
 /// </summary>
 public sealed class RgbImage
 {
@@ -28,5 +28,18 @@ public sealed class RgbImage
 
     public ReadOnlyMemory<byte> Pixels { get; }
 
-    internal PixelView View => new(Pixels.Span, Width, Height, 3);
+    /// <summary>The pixels as RGBX in a pooled buffer, which the caller disposes.</summary>
+    internal DecodedImage ToRgbx()
+    {
+        var image = new DecodedImage(Width, Height);
+        var rgb = Pixels.Span;
+        var rgbx = image.Pixels;
+        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += DecodedImage.BytesPerPixel)
+        {
+            rgbx[j] = rgb[i];
+            rgbx[j + 1] = rgb[i + 1];
+            rgbx[j + 2] = rgb[i + 2];
+        }
+        return image;
+    }
 }
