@@ -76,6 +76,7 @@ def describe(path):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--worker", action="store_true")
+    parser.add_argument("--summarize", action="store_true", help="only rewrite OUT/summary.md from OUT/runs.jsonl")
     parser.add_argument("--rexnet")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=1.0)
@@ -84,6 +85,8 @@ def main():
     args = parser.parse_args()
     if args.worker:
         return worker()
+    if args.summarize:
+        return summarize(args.out, args.files, args.rounds, args.seconds)
 
     pipes = dict(stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     workers = {
@@ -104,25 +107,38 @@ def main():
         w.stdin.close()
         w.wait()
 
-    def median(side, name):
-        return statistics.median(r["median_ms"] for r in runs if r["side"] == side and r["file"] == name)
+    summarize(args.out, args.files, args.rounds, args.seconds)
 
-    names = [os.path.basename(p) for p in args.files]
-    lines = ["| image | kind | PIL + timm transform | RexNet | PIL / RexNet |", "| --- | --- | --- | --- | --- |"]
-    for path, name in zip(args.files, names):
-        pil, ours = median("pil", name), median("rexnet", name)
-        lines.append(f"| {name} | {describe(path)} | {pil:.2f} ms | {ours:.2f} ms | {pil / ours:.2f} |")
-    typical = [n for n in names if "4032" not in n]
-    pil = statistics.mean(median("pil", n) for n in typical)
-    ours = statistics.mean(median("rexnet", n) for n in typical)
-    lines.append(f"| mean of all but the 12 MP photo | | {pil:.2f} ms | {ours:.2f} ms | {pil / ours:.2f} |")
+
+def summarize(out, files, rounds, seconds):
+    """OUT/summary.md from OUT/runs.jsonl: per file the median over rounds of each side's time, the median of the
+    per-round ratios (each round's two answers came within seconds of each other, under the same load) and
+    their spread, which shows how much the machine's load moved the numbers."""
+    runs = [json.loads(line) for line in open(os.path.join(out, "runs.jsonl"))]
+
+    def times(side, name):
+        return {r["round"]: r["median_ms"] for r in runs if r["side"] == side and r["file"] == name}
+
+    lines = ["| image | kind | PIL + timm transform | RexNet | PIL / RexNet (median of rounds) | per-round range |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    means = {"pil": [], "rexnet": []}
+    for path in files:
+        name = os.path.basename(path)
+        pil, ours = times("pil", name), times("rexnet", name)
+        ratios = [pil[r] / ours[r] for r in pil]
+        p, o = statistics.median(pil.values()), statistics.median(ours.values())
+        if "4032" not in name:
+            means["pil"].append(p)
+            means["rexnet"].append(o)
+        lines.append(f"| {name} | {describe(path)} | {p:.2f} ms | {o:.2f} ms | {statistics.median(ratios):.2f} | {min(ratios):.2f}-{max(ratios):.2f} |")
+    p, o = statistics.mean(means["pil"]), statistics.mean(means["rexnet"])
+    lines.append(f"| mean time of all but the 12 MP photo | | {p:.2f} ms | {o:.2f} ms | {p / o:.2f} | |")
     lines.append("")
-    lines.append(f"Each time is the median over {args.rounds} rounds of each worker's median per call "
-                 f"(at least {args.seconds:g} s of calls per file and round); one thread each.")
-    with open(os.path.join(args.out, "summary.md"), "w") as f:
+    lines.append(f"Each time is the median over {rounds} rounds of each worker's median per call "
+                 f"(at least {seconds:g} s of calls per file and round); one thread each.")
+    with open(os.path.join(out, "summary.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
-
 
 if __name__ == "__main__":
     main()
