@@ -17,7 +17,8 @@ internal sealed class EvalCommand : RexNetCommand
     private readonly Option<string> _list = CliOptions.Path("--list", "a PaddleClas list file: 'relative/path label' per line");
     private readonly WeightOptions _weights = new();
     private readonly Option<DeviceSpec> _device = CliOptions.Device(DeviceSpec.Auto);
-    private readonly PreprocessingOptions _preprocess = new();
+    // Accuracy comparable with timm's validation, which ignores EXIF orientation.
+    private readonly PreprocessingOptions _preprocess = new(Imaging.ExifOrientation.Ignore);
     private readonly Option<int> _batch = CliOptions.Int("--batch", "images run through the model at once", 8, 1, 1024);
     private readonly Option<int> _workers = CliOptions.Int("--workers", "background threads decoding images while the model runs",
         Math.Max(1, Environment.ProcessorCount / 2), 1, 256);

@@ -16,7 +16,7 @@ internal sealed class ExportOnnxCommand : RexNetCommand
     private readonly Option<int> _opset = CliOptions.Int("--opset", $"ONNX opset, {OnnxOpsets.Minimum} to {OnnxOpsets.Maximum}", OnnxOpsets.Default, OnnxOpsets.Minimum, OnnxOpsets.Maximum);
     private readonly Option<bool> _dynamic = CliOptions.Switch("--dynamic", "make batch, height and width symbolic instead of fixed sizes");
     private readonly Option<int> _batch = CliOptions.Int("--batch", "fixed batch size of the graph", 1, 1, 4096);
-    private readonly PreprocessingOptions _preprocess = new();
+    private readonly PreprocessingOptions _preprocess = new(exifDefault: null);
     private readonly Option<bool> _keepBn = CliOptions.Switch("--keep-bn", "keep BatchNormalization nodes with timm's tensors instead of folding them into the convs");
     private readonly Option<string> _labels = CliOptions.Path("--labels", "class labels to embed, one per line in class order (default: the ImageNet-1k names for 1000 classes)");
 

@@ -19,7 +19,8 @@ internal sealed class PredictCommand : RexNetCommand
     };
     private readonly WeightOptions _weights = new();
     private readonly Option<DeviceSpec> _device = CliOptions.Device(DeviceSpec.Auto);
-    private readonly PreprocessingOptions _preprocess = new();
+    // People's photos: a portrait phone shot is classified the right way up unless asked otherwise.
+    private readonly PreprocessingOptions _preprocess = new(ExifOrientation.Apply);
     private readonly Option<int> _top = CliOptions.Int("--top", "how many classes to list per image, most probable first", 5, 1, 100_000, "K");
     private readonly Option<int> _batch = CliOptions.Int("--batch", "images run through the model at once", 8, 1, 1024);
     private readonly Option<int?> _threads = CliOptions.Threads();

@@ -10,7 +10,8 @@ namespace RexNet.Cli.Commands;
 internal sealed class PreprocessCommand : RexNetCommand
 {
     private readonly Argument<string> _image = new("IMAGE") { Description = "the image file (JPEG or PNG)" };
-    private readonly PreprocessingOptions _preprocess = new();
+    // The parity interface: by default the tensor timm makes, and timm ignores EXIF orientation.
+    private readonly PreprocessingOptions _preprocess = new(ExifOrientation.Ignore);
     private readonly FileOutputOptions _output = new("the float32 [1, 3, height, width] tensor to write (.npy)");
 
     public PreprocessCommand() : base("preprocess", "Turn an image into the normalised float32 NCHW tensor a model takes, as a .npy file (timm's eval transform by default).")

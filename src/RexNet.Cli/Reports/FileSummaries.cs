@@ -15,8 +15,8 @@ internal sealed record ExportSummary(
     bool LabelsEmbedded, PreprocessSettings Preprocess);
 
 /// <summary>The preprocessing a result was made with, as every report writes it.</summary>
-internal sealed record PreprocessSettings(string Preset, int Height, int Width, double CropPct, int ScaleHeight, int ScaleWidth)
+internal sealed record PreprocessSettings(string Preset, int Height, int Width, double CropPct, int ScaleHeight, int ScaleWidth, string ExifOrientation)
 {
     public static PreprocessSettings Of(Imaging.PreprocessOptions o) =>
-        new(o.Preset.ToString().ToLowerInvariant(), o.Height, o.Width, o.CropPct, o.ScaleHeight, o.ScaleWidth);
+        new(o.Preset.ToString().ToLowerInvariant(), o.Height, o.Width, o.CropPct, o.ScaleHeight, o.ScaleWidth, o.ExifOrientation.ToString().ToLowerInvariant());
 }

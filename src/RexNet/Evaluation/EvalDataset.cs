@@ -14,8 +14,6 @@ public sealed record EvalSample(string Path, int Label);
 /// </summary>
 public static class EvalDataset
 {
-    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png" };
-
     public static IReadOnlyList<EvalSample> FromImageFolder(string root)
     {
         if (!Directory.Exists(root))
@@ -33,13 +31,7 @@ public static class EvalDataset
             string name = Path.GetFileName(dir);
             int label = ClassOfFolder(name)
                 ?? throw new InvalidInputFileException(dir, $"folder '{name}' is neither an ImageNet WordNet id nor a class index in [0, {ImageNetClasses.Count - 1}]");
-            foreach (string file in InputFile.Guard(dir, () => Directory.GetFiles(dir, "*", SearchOption.AllDirectories)).Order(StringComparer.Ordinal))
-            {
-                if (ImageExtensions.Contains(Path.GetExtension(file)))
-                {
-                    samples.Add(new EvalSample(file, label));
-                }
-            }
+            samples.AddRange(ImageFiles.Find(dir).Select(file => new EvalSample(file, label)));
         }
         return samples;
     }

@@ -2,10 +2,12 @@ using RexNet.IO;
 
 namespace RexNet.Imaging;
 
-/// <summary>Which files are images to the tools that take folders of them: the decodable formats, by extension.</summary>
+/// <summary>Which files in a folder are images (evaluation sets, predict's folders): the extensions of the formats
+/// the decoder reads (<see cref="ImageFormat"/>), as torchvision's ImageFolder picks files by extension.</summary>
 internal static class ImageFiles
 {
-    public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png" };
+    public static IReadOnlySet<string> Extensions { get; } =
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp" };
 
     /// <summary>"jpg, jpeg, png": for messages.</summary>
     public static string ExtensionList => string.Join(", ", Extensions.Select(e => e.TrimStart('.')));
