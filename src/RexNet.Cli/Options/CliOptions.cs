@@ -84,6 +84,8 @@ internal static class CliOptions
                 return null;
             },
         };
+        // In place of System.CommandLine's own enum completions, which are capitalised as the members are.
+        option.CompletionSources.Clear();
         option.CompletionSources.Add(names);
         return option;
     }
