@@ -4,7 +4,6 @@ using System.Globalization;
 using RexNet.Cli.Benchmarking;
 using RexNet.Cli.Options;
 using RexNet.Cli.Reports;
-using RexNet.Model;
 using RexNet.Weights;
 
 namespace RexNet.Cli.Commands;
@@ -12,25 +11,15 @@ namespace RexNet.Cli.Commands;
 /// <summary>`rexnet bench`: latency per batch size, measured with random-init weights.</summary>
 internal sealed class BenchCommand : RexNetCommand
 {
-    private readonly Option<string?> _model = WeightOptions.ModelOption("the model to time (random-init weights; speed does not depend on them)", "rexnet_100");
+    private readonly BenchmarkOptions _bench = new(batches: [1, 4, 8], runs: 50, warmup: 5, threads: "CPU threads");
     private readonly Option<DeviceSpec> _device = CliOptions.Device(DeviceSpec.Cpu, "what to time");
-    private readonly Option<int[]> _batch = CliOptions.IntList("--batch", "batch sizes to time, one table row each", [1, 4, 8], 1, 256);
-    private readonly InputSizeOptions _size = new("224");
-    private readonly Option<int> _runs = CliOptions.Int("--runs", "timed runs per batch size; percentiles rest on these", 50, 1, 1_000_000);
-    private readonly Option<int> _warmup = CliOptions.Int("--warmup", "untimed runs per batch size before timing", 5, 0, 100_000);
-    private readonly Option<int?> _threads = CliOptions.Threads();
     private readonly Option<bool> _profile = CliOptions.Switch("--profile", "also print the CPU engine's mean time per plan step");
     private readonly ReportOptions _report = new(csv: true);
 
     public BenchCommand() : base("bench", "Measure latency per batch size (mean, p50, p90, p95, p99 and images/s) with random-init weights.")
     {
-        Add(_model);
+        _bench.AddTo(this);
         Add(_device);
-        Add(_batch);
-        _size.AddTo(this);
-        Add(_runs);
-        Add(_warmup);
-        Add(_threads);
         Add(_profile);
         _report.AddTo(this);
     }
@@ -44,11 +33,7 @@ internal sealed class BenchCommand : RexNetCommand
     protected override int Execute(ParseResult parse, CliConsole console)
     {
         var target = _report.Open(parse, console, []);
-        var spec = ModelSpec.FromZoo(parse.GetValue(_model)!);
-        var batches = parse.GetValue(_batch)!;
-        var (height, width) = _size.Resolve(parse, 224);
-        int runs = parse.GetValue(_runs), warmup = parse.GetValue(_warmup);
-        int? threads = CliOptions.Threads(parse, _threads, console, Name);
+        var (spec, batches, height, width, runs, warmup, threads) = _bench.Resolve(parse, console, Name);
 
         using var engine = RexNetEngine.Create(new EngineOptions
         {

@@ -17,22 +17,12 @@ namespace RexNet.Cli.Commands;
 /// </summary>
 internal sealed class BenchOnnxCommand : RexNetCommand
 {
-    private readonly Option<string?> _model = WeightOptions.ModelOption("the model to time (random-init weights)", "rexnet_100");
-    private readonly Option<int[]> _batch = CliOptions.IntList("--batch", "batch sizes to time, two table rows each", [1, 8], 1, 256);
-    private readonly InputSizeOptions _size = new("224");
-    private readonly Option<int> _runs = CliOptions.Int("--runs", "timed runs per engine and batch size; percentiles rest on these", 30, 1, 1_000_000);
-    private readonly Option<int> _warmup = CliOptions.Int("--warmup", "untimed runs per engine and batch size before timing", 3, 0, 100_000);
-    private readonly Option<int?> _threads = CliOptions.Threads("threads of each engine");
+    private readonly BenchmarkOptions _bench = new(batches: [1, 8], runs: 30, warmup: 3, threads: "threads of each engine");
     private readonly ReportOptions _report = new(csv: true);
 
     public BenchOnnxCommand() : base("bench-onnx", "Compare the CPU engine's latency with ONNX Runtime (CPU) on the same model, weights, inputs and threads, in one run.")
     {
-        Add(_model);
-        Add(_batch);
-        _size.AddTo(this);
-        Add(_runs);
-        Add(_warmup);
-        Add(_threads);
+        _bench.AddTo(this);
         _report.AddTo(this);
     }
 
@@ -44,11 +34,9 @@ internal sealed class BenchOnnxCommand : RexNetCommand
     protected override int Execute(ParseResult parse, CliConsole console)
     {
         var target = _report.Open(parse, console, []);
-        var spec = ModelSpec.FromZoo(parse.GetValue(_model)!);
-        var batches = parse.GetValue(_batch)!;
-        var (height, width) = _size.Resolve(parse, 224);
-        int runs = parse.GetValue(_runs), warmup = parse.GetValue(_warmup);
-        int threads = CliOptions.Threads(parse, _threads, console, Name) ?? Environment.ProcessorCount;
+        var settings = _bench.Resolve(parse, console, Name);
+        var (spec, batches, height, width, runs, warmup, _) = settings;
+        int threads = settings.Threads ?? Environment.ProcessorCount;
 
         var model = RandomInit.CreateFolded(spec, seed: 0);
         using var engine = RexNetEngine.Create(new EngineOptions

@@ -2,7 +2,6 @@ using System.CommandLine;
 using RexNet.Cli.Options;
 using RexNet.Cli.Reports;
 using RexNet.IO;
-using RexNet.Model;
 
 namespace RexNet.Cli.Commands;
 
@@ -40,22 +39,8 @@ internal sealed class RunCommand : RexNetCommand
         OutputFile.Check(outputPath, file is null ? [inputPath] : [inputPath, file]);
         int? threads = CliOptions.Threads(parse, _threads, console, Name);
 
-        var (shape, data) = NpyFile.ReadFloat32(inputPath);
-        if (shape.Length != 4 || shape[1] != ModelSpec.InputChannels || shape[0] < 1)
-        {
-            throw new InvalidInputFileException(inputPath,
-                $"expected a float32 [batch, 3, height, width] tensor, got shape ({string.Join(", ", shape)})");
-        }
+        var (shape, data) = NchwInput.Read(inputPath);
         int batch = shape[0], height = shape[2], width = shape[3];
-        try
-        {
-            ModelSpec.ValidateInputSize(height, width);
-        }
-        catch (RexNetException e)
-        {
-            // The size came from the file, so the file is what is wrong.
-            throw new InvalidInputFileException(inputPath, e.Message);
-        }
 
         var (weights, model) = _weights.Resolve(parse, console);
         using var engine = RexNetEngine.Create(new EngineOptions

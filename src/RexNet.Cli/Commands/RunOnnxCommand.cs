@@ -3,7 +3,6 @@ using RexNet.Cli.OnnxRuntime;
 using RexNet.Cli.Options;
 using RexNet.Cli.Reports;
 using RexNet.IO;
-using RexNet.Model;
 
 namespace RexNet.Cli.Commands;
 
@@ -41,13 +40,7 @@ internal sealed class RunOnnxCommand : RexNetCommand
         int threads = CliOptions.Threads(parse, _threads, console, Name) ?? Environment.ProcessorCount;
         OutputFile.Check(outputPath, [modelPath, inputPath]);
 
-        var (shape, data) = NpyFile.ReadFloat32(inputPath);
-        if (shape.Length != 4 || shape[1] != ModelSpec.InputChannels || shape[0] < 1)
-        {
-            throw new InvalidInputFileException(inputPath,
-                $"expected a float32 [batch, 3, height, width] tensor, got shape ({string.Join(", ", shape)})");
-        }
-        ModelSpec.ValidateInputSize(shape[2], shape[3]);
+        var (shape, data) = NchwInput.Read(inputPath);
 
         using var runner = OnnxRuntimeRunner.FromFile(modelPath, threads);
         runner.CheckInputShape(shape, inputPath);
