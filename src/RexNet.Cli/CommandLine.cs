@@ -24,6 +24,7 @@ internal static class CommandLine
         new RunOnnxCommand(),
         new BenchOnnxCommand(),
         new DoctorCommand(),
+        new ServeCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
