@@ -71,13 +71,10 @@ internal sealed record ServeOptions
 
     public const int MaxPort = 65535;
 
-    /// <summary>Refuses contradictory or out-of-range options with one message naming the option.</summary>
+    /// <summary>Refuses contradictory or out-of-range options with one message naming the option (weights are the
+    /// engine's to check).</summary>
     public void Validate()
     {
-        if (Weights is null && FoldedWeights is null)
-        {
-            throw Invalid("no weights: give --weights FILE (timm .safetensors) or --pretrained");
-        }
         if (ModelName is { } name && !IsProtocolName(name))
         {
             throw Invalid($"--model-name '{name}' must be 1-128 characters of letters, digits, '.', '_' or '-'");

@@ -46,7 +46,7 @@ internal sealed class ServeCommand : ICommand
             LogLevel = args.GetEnum("log-level", LogLevel.Information),
         };
         // Checked before any download or engine: a wrong flag costs nothing.
-        (options with { Weights = "-" }).Validate();
+        options.Validate();
         options = options with { Weights = ModelArguments.Weights(args, entry, stderr) };
         return RexNetServer.RunAsync(options).GetAwaiter().GetResult();
     }

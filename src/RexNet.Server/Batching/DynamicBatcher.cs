@@ -226,6 +226,12 @@ internal sealed class DynamicBatcher : IDisposable
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(_drain.Token);
         var ready = _queue.Reader.WaitToReadAsync(wait.Token).AsTask();
         var timeout = Task.Delay(_time.GetElapsedTime(now, deadline), _time, wait.Token);
+        // The delay counts from its creation: had the clock passed the deadline meanwhile, it would fire too late.
+        if (_time.GetTimestamp() >= deadline)
+        {
+            wait.Cancel();
+            return ready.IsCompletedSuccessfully && ready.Result;
+        }
         var first = await Task.WhenAny(ready, timeout).ConfigureAwait(false);
         wait.Cancel();
         return first == ready && ready.IsCompletedSuccessfully && ready.Result;
