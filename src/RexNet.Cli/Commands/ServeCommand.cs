@@ -20,7 +20,11 @@ internal sealed class ServeCommand : ICommand
     ];
     public IReadOnlyCollection<string> Switches => [ModelArguments.PretrainedSwitch];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr) =>
+        RexNetServer.RunAsync(Options(args, stderr)).GetAwaiter().GetResult();
+
+    /// <summary>The flags as server options, checked; --pretrained resolves (downloads) the weights last.</summary>
+    public static ServeOptions Options(Arguments args, TextWriter stderr)
     {
         args.NoPositionals();
         var defaults = new ServeOptions();
@@ -47,7 +51,6 @@ internal sealed class ServeCommand : ICommand
         };
         // Checked before any download or engine: a wrong flag costs nothing.
         options.Validate();
-        options = options with { Weights = ModelArguments.Weights(args, entry, stderr) };
-        return RexNetServer.RunAsync(options).GetAwaiter().GetResult();
+        return options with { Weights = ModelArguments.Weights(args, entry, stderr) };
     }
 }
