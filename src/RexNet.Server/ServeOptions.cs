@@ -10,8 +10,8 @@ namespace RexNet.Server;
 /// </summary>
 internal sealed record ServeOptions
 {
-    /// <summary>Zoo model id (rexnet_100, ...). The weights must match it.</summary>
-    public string Model { get; init; } = "rexnet_100";
+    /// <summary>Zoo model id (rexnet_100, ...) the weights must hold; null: the model the weights hold.</summary>
+    public string? Model { get; init; }
 
     /// <summary>A timm-layout .safetensors file; ignored when <see cref="FoldedWeights"/> is set.</summary>
     public string? Weights { get; init; }
@@ -22,7 +22,7 @@ internal sealed record ServeOptions
     /// <summary>The model's protocol name; null means the model id.</summary>
     public string? ModelName { get; init; }
 
-    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+    public DeviceSpec Device { get; init; } = DeviceSpec.Auto;
 
     /// <summary>Address both ports bind to: loopback by default, 0.0.0.0 in containers.</summary>
     public string Host { get; init; } = "127.0.0.1";
@@ -45,7 +45,7 @@ internal sealed record ServeOptions
     /// <summary>Engines (each one stream or one CPU worker pool); null means one.</summary>
     public int? Engines { get; init; }
 
-    /// <summary>CPU threads per engine; null divides the cores among the engines.</summary>
+    /// <summary>CPU threads per engine; null lets the engine pool divide the cores among the engines.</summary>
     public int? Threads { get; init; }
 
     public int Height { get; init; } = 224;
@@ -62,14 +62,16 @@ internal sealed record ServeOptions
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
-    public string EffectiveModelName => ModelName ?? Model;
-
     public int EffectiveEngines => Engines ?? 1;
 
-    /// <summary>Threads per engine such that engines x threads does not exceed the cores unless asked to.</summary>
-    public int EffectiveThreads => Threads ?? Math.Max(1, Environment.ProcessorCount / EffectiveEngines);
-
     public const int MaxPort = 65535;
+
+    /// <summary>What the engines are built from; the pool builds <see cref="EffectiveEngines"/> of them.</summary>
+    public EngineOptions EngineOptions => new EngineOptions
+    {
+        Model = Model, Weights = Weights, FoldedWeights = FoldedWeights, MaxBatch = MaxBatch, Height = Height, Width = Width,
+        Threads = Threads,
+    }.WithDevice(Device);
 
     /// <summary>Refuses contradictory or out-of-range options with one message naming the option (weights are the
     /// engine's to check).</summary>
@@ -89,8 +91,11 @@ internal sealed record ServeOptions
         CheckRange(MaxBatch, 1, 1024, "--max-batch");
         CheckRange(MaxDelayMicroseconds, 0, 10_000_000, "--max-delay-us");
         CheckRange(MaxQueue, 1, 1_000_000, "--max-queue");
-        CheckRange(EffectiveEngines, 1, 256, "--engines");
-        CheckRange(EffectiveThreads, 1, 1024, "--threads");
+        CheckRange(EffectiveEngines, 1, RexNetEnginePool.MaxEngines, "--engines");
+        if (Threads is { } threads)
+        {
+            CheckRange(threads, 1, 1024, "--threads");
+        }
         CheckRange(MaxRequestImages, 1, 65536, "--max-request-images");
         if (MaxBodyBytes < 1024 || MaxBodyBytes > int.MaxValue)
         {

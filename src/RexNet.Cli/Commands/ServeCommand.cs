@@ -9,7 +9,7 @@ internal sealed class ServeCommand : ICommand
 {
     public string Name => "serve";
     public string Summary => "serve a model over the Open Inference Protocol (KServe v2 / Triton): REST + gRPC, dynamic batching";
-    public string Usage => "[--model M] (--weights FILE | --pretrained) [--model-name NAME] [--device auto|cpu|cuda] " +
+    public string Usage => "(--weights FILE | --pretrained) [--model M] [--model-name NAME] [--device auto|cpu|cuda|cuda:N] " +
                            "[--host 127.0.0.1] [--http-port 8080] [--grpc-port 8081] [--max-batch 8] [--max-delay-us 2000] " +
                            "[--max-queue 64] [--engines N] [--threads T] [--height 224 --width 224] [--max-body-mb 64] " +
                            "[--max-request-images 64] [--drain-seconds 25] [--log-level debug|information|warning|error]";
@@ -20,7 +20,7 @@ internal sealed class ServeCommand : ICommand
     ];
     public IReadOnlyCollection<string> Switches => [ModelArguments.PretrainedSwitch];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr) =>
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout) =>
         RexNetServer.RunAsync(Options(args, stderr)).GetAwaiter().GetResult();
 
     /// <summary>The flags as server options, checked; --pretrained resolves (downloads) the weights last.</summary>
@@ -28,12 +28,10 @@ internal sealed class ServeCommand : ICommand
     {
         args.NoPositionals();
         var defaults = new ServeOptions();
-        var entry = ModelArguments.Model(args);
         var options = new ServeOptions
         {
-            Model = entry.Name,
             ModelName = args.Get("model-name"),
-            Device = args.GetEnum("device", DeviceKind.Auto),
+            Device = ModelArguments.Device(args, DeviceSpec.Auto),
             Host = args.Get("host") ?? defaults.Host,
             HttpPort = args.GetInt("http-port", defaults.HttpPort, 0, ServeOptions.MaxPort),
             GrpcPort = args.GetInt("grpc-port", defaults.GrpcPort, 0, ServeOptions.MaxPort),
@@ -51,6 +49,7 @@ internal sealed class ServeCommand : ICommand
         };
         // Checked before any download or engine: a wrong flag costs nothing.
         options.Validate();
-        return options with { Weights = ModelArguments.Weights(args, entry, stderr) };
+        var (weights, model) = ModelArguments.Weights(args, stderr);
+        return options with { Weights = weights, Model = model };
     }
 }

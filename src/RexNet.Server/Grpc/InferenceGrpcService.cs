@@ -19,8 +19,7 @@ internal sealed class InferenceGrpcService(InferenceService service) : GRPCInfer
 
     public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) => Guard(() =>
     {
-        bool exists = request.Name == service.Host.Name && (request.Version.Length == 0 || request.Version == ServedModel.Version);
-        if (!exists)
+        if (service.Host.IsReady)
         {
             service.Resolve(request.Name, request.Version);
         }

@@ -16,7 +16,8 @@ internal sealed class ModelHost : IDisposable
     private readonly ILogger _logger;
     private volatile Loaded? _loaded;
     private volatile bool _draining;
-    private EngineSet? _engines;
+    private volatile string? _name;
+    private RexNetEnginePool? _pool;
 
     /// <summary>What exists once loading finished.</summary>
     internal sealed record Loaded(ServedModel Model, DynamicBatcher Batcher, ServerMetrics.ModelMetrics Metrics);
@@ -27,10 +28,11 @@ internal sealed class ModelHost : IDisposable
         _time = time;
         _logger = logger;
         Metrics = metrics;
-        Name = options.EffectiveModelName;
+        _name = options.ModelName ?? options.Model;
     }
 
-    public string Name { get; }
+    /// <summary>The protocol name; null while loading when neither --model-name nor --model says it (the weights will).</summary>
+    public string? Name => _name;
 
     public ServerMetrics Metrics { get; }
 
@@ -43,30 +45,40 @@ internal sealed class ModelHost : IDisposable
     /// <summary>Builds the engines and the batcher; until this returns the server is live but not ready.</summary>
     public void Load()
     {
-        var engines = EngineSet.Create(_options);
+        var pool = RexNetEnginePool.Create(_options.EngineOptions, _options.EffectiveEngines);
         try
         {
-            var first = engines.Engines[0];
-            var model = ServedModel.Describe(Name, _options.Model, first);
+            ServedModel model;
+            using (var lease = pool.Rent())
+            {
+                model = ServedModel.Describe(_options.ModelName ?? pool.Spec.Name, pool.Spec.Name, lease.Engine);
+            }
             var metrics = Metrics.ForModel(model.Name, ServedModel.Version);
             var settings = new BatcherSettings(_options.MaxBatch, TimeSpan.FromMicroseconds(_options.MaxDelayMicroseconds),
                 _options.MaxQueue, model.ImageElements, model.NumClasses);
-            var batcher = new DynamicBatcher(settings, engines.Runners, _time, metrics, _logger);
-            _engines = engines;
+            // One batcher worker per engine; each rents a free engine for every batch it runs.
+            var runners = Enumerable.Range(0, pool.Count).Select(_ => (BatchRunner)((input, logits) =>
+            {
+                using var lease = pool.Rent();
+                lease.Engine.Run(input, logits);
+            })).ToArray();
+            var batcher = new DynamicBatcher(settings, runners, _time, metrics, _logger);
+            _pool = pool;
+            _name = model.Name;
             _loaded = new Loaded(model, batcher, metrics);
             _logger.LogInformation("model {Name} ({Model}, {Classes} classes, {Height}x{Width}) ready on {Device} ({Reason}): " +
-                "{Engines} engine(s) x {Threads} thread(s), batches up to {MaxBatch}, delay up to {Delay} us, queue {Queue}",
+                "{Engines} engine(s), batches up to {MaxBatch}, delay up to {Delay} us, queue {Queue}",
                 model.Name, model.ModelId, model.NumClasses, model.Height, model.Width, model.Device, model.DeviceReason,
-                engines.Engines.Count, _options.EffectiveThreads, _options.MaxBatch, _options.MaxDelayMicroseconds, _options.MaxQueue);
-            if (first.Device == DeviceKind.Cpu && engines.Engines.Count * _options.EffectiveThreads > Environment.ProcessorCount)
+                pool.Count, _options.MaxBatch, _options.MaxDelayMicroseconds, _options.MaxQueue);
+            if (pool.Device == DeviceKind.Cpu && _options.Threads is { } threads && pool.Count * threads > Environment.ProcessorCount)
             {
-                _logger.LogWarning("{Engines} engines x {Threads} threads oversubscribe the {Cores} cores", engines.Engines.Count,
-                    _options.EffectiveThreads, Environment.ProcessorCount);
+                _logger.LogWarning("{Engines} engines x {Threads} threads oversubscribe the {Cores} cores", pool.Count, threads,
+                    Environment.ProcessorCount);
             }
         }
         catch
         {
-            engines.Dispose();
+            pool.Dispose();
             throw;
         }
     }
@@ -87,7 +99,7 @@ internal sealed class ModelHost : IDisposable
     {
         _draining = true;
         _loaded?.Batcher.Dispose();
-        _engines?.Dispose();
-        _engines = null;
+        _pool?.Dispose();
+        _pool = null;
     }
 }

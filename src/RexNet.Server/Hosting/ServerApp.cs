@@ -47,6 +47,8 @@ internal sealed class ServerApp : IAsyncDisposable
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        // A port that cannot be bound is reported once, as one line, by StartAsync; not again with a trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
 
         var address = ServeOptions.ParseHost(options.Host);
@@ -95,7 +97,7 @@ internal sealed class ServerApp : IAsyncDisposable
         App.MapGrpcHealthChecksService();
         App.MapGrpcReflectionService();
         App.MapMetrics("/metrics", App.Services.GetRequiredService<ServerMetrics>().Registry);
-        IndexPage.Map(App, Host.Name);
+        IndexPage.Map(App, () => Host.Name);
         App.MapFallback(context => RestResponseWriter.WriteErrorAsync(context.Response, StatusCodes.Status404NotFound,
             $"no such route: {context.Request.Method} {context.Request.Path}"));
     }

@@ -18,16 +18,17 @@ internal sealed class InferenceService(ModelHost host, ServeOptions options, Tim
     /// <summary>The loaded model addressed by name and optional version, or NotFound / Unavailable.</summary>
     public ModelHost.Loaded Resolve(string name, string? version)
     {
-        if (name != host.Name)
+        var loaded = host.Current;
+        if (host.Name is { } served && name != served)
         {
-            throw new InferenceException(InferenceStatus.NotFound, $"unknown model '{name}'; this server serves '{host.Name}'");
+            throw new InferenceException(InferenceStatus.NotFound, $"unknown model '{name}'; this server serves '{served}'");
         }
         if (!string.IsNullOrEmpty(version) && version != ServedModel.Version)
         {
             throw new InferenceException(InferenceStatus.NotFound,
                 $"unknown version '{version}' of model '{name}'; the only version is '{ServedModel.Version}'");
         }
-        return host.Current ?? throw new InferenceException(InferenceStatus.Unavailable, $"model '{name}' is still loading");
+        return loaded ?? throw new InferenceException(InferenceStatus.Unavailable, "the model is still loading");
     }
 
     public async Task<InferResult> InferAsync(InferRequest request, CancellationToken cancellation)

@@ -50,7 +50,7 @@ internal static class RestEndpoints
     }
 
     private static string NotReady(ModelHost host) =>
-        host.IsDraining ? "the server is shutting down" : $"model '{host.Name}' is still loading";
+        host.IsDraining ? "the server is shutting down" : "the model is still loading";
 
     private static (string Name, string? Version) Address(HttpContext context) =>
         ((string)context.Request.RouteValues["name"]!, context.Request.RouteValues["version"] as string);

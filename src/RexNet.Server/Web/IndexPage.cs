@@ -10,23 +10,23 @@ internal static class IndexPage
 {
     private const string Placeholder = "__MODEL_NAME__";
 
-    /// <summary>The page with the model's name filled in (names are URL- and HTML-safe by construction).</summary>
-    public static byte[] Render(string modelName)
+    private static readonly Lazy<string> Template = new(() =>
     {
         using var stream = typeof(IndexPage).Assembly.GetManifestResourceStream("RexNet.Server.index.html")
             ?? throw new RexNetException(RexNetErrorCode.Internal, "the embedded page RexNet.Server.index.html is missing from this build");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        return Encoding.UTF8.GetBytes(reader.ReadToEnd().Replace(Placeholder, modelName, StringComparison.Ordinal));
-    }
+        return reader.ReadToEnd();
+    });
 
-    public static void Map(IEndpointRouteBuilder app, string modelName)
+    /// <summary>The page with the model's name filled in (names are URL- and HTML-safe by construction).</summary>
+    public static byte[] Render(string modelName) => Encoding.UTF8.GetBytes(Template.Value.Replace(Placeholder, modelName, StringComparison.Ordinal));
+
+    /// <summary>Rendered per request: until the weights are loaded the name may not be known yet.</summary>
+    public static void Map(IEndpointRouteBuilder app, Func<string?> modelName) => app.MapGet("/", context =>
     {
-        byte[] html = Render(modelName);
-        app.MapGet("/", context =>
-        {
-            context.Response.ContentType = "text/html; charset=utf-8";
-            context.Response.ContentLength = html.Length;
-            return context.Response.Body.WriteAsync(html).AsTask();
-        });
-    }
+        byte[] html = Render(modelName() ?? "");
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.ContentLength = html.Length;
+        return context.Response.Body.WriteAsync(html).AsTask();
+    });
 }

@@ -9,7 +9,7 @@ public sealed class ServeCommandTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = CommandLine.Run(["serve", .. args], stdout, stderr);
+        int exit = CommandLine.Run(["serve", .. args], stdout, stderr, Stream.Null);
         return (exit, stderr.ToString());
     }
 
@@ -19,7 +19,7 @@ public sealed class ServeCommandTests
     [InlineData("--host must be an IP address", "--weights", "w.safetensors", "--host", "my-host")]
     [InlineData("no weights: give --weights FILE", "--http-port", "0")]
     [InlineData("unknown option --port", "--port", "1")]
-    [InlineData("--device must be one of auto|cpu|cuda, got 'tpu'", "--weights", "w.safetensors", "--device", "tpu")]
+    [InlineData("--device must be auto, cpu, cuda or cuda:N (N = 0, 1, ... in the driver's order), got 'tpu'", "--weights", "w.safetensors", "--device", "tpu")]
     public void Usage_errors_exit_2(string message, params string[] args)
     {
         var (exit, stderr) = Run(args);

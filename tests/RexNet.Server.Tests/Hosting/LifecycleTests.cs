@@ -23,7 +23,7 @@ public sealed class LifecycleTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
             Assert.Contains("still loading", await Requests.ErrorAsync(ready));
         }
-        using (var infer = await servers.Http.PostAsync(servers.InferPath, Requests.Json("{}"), Token))
+        using (var infer = await servers.Http.PostAsync("/v2/models/rexnet_100/infer", Requests.Json("{}"), Token))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, infer.StatusCode);
         }

@@ -21,7 +21,7 @@ internal static class TestModels
     /// <summary>Options for a test server: loopback, free ports, one thread (test classes run side by side on 2 cores).</summary>
     public static ServeOptions Options(FoldedModel? model = null) => new()
     {
-        FoldedWeights = model ?? ImageNet, Height = Size, Width = Size, HttpPort = 0, GrpcPort = 0, Threads = 1, Device = DeviceKind.Cpu,
+        FoldedWeights = model ?? ImageNet, Height = Size, Width = Size, HttpPort = 0, GrpcPort = 0, Threads = 1, Device = DeviceSpec.Cpu,
         LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
     };
 

@@ -25,7 +25,7 @@ internal sealed class TestServers : IAsyncDisposable
     public GrpcChannel Channel { get; }
     public GRPCInferenceService.GRPCInferenceServiceClient Grpc { get; }
 
-    public string ModelName => App.Host.Name;
+    public string ModelName => App.Host.Name!;
 
     public static async Task<TestServers> InProcessAsync(ServeOptions? options = null, TimeProvider? time = null, bool load = true)
     {
