@@ -25,6 +25,7 @@ internal static class CommandLine
         new BenchOnnxCommand(),
         new DoctorCommand(),
         new ServeCommand(),
+        new BenchServeCommand(),
     ];
 
     /// <summary>Runs one command line. <paramref name="rawStdout"/> is the byte stream under

@@ -63,10 +63,12 @@ internal sealed class TestServers : IAsyncDisposable
     public async Task WaitForPendingAsync(int count)
     {
         var batcher = App.Host.Current!.Batcher;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(Bounded.Limit);
         while (batcher.Pending < count)
         {
-            // A polling interval, not a timing assumption: the loop ends on the condition or the test's cancellation.
-            await Task.Delay(5, TestContext.Current.CancellationToken);
+            // A polling interval, not a timing assumption: the loop ends on the condition or after the limit.
+            await Task.Delay(5, limit.Token);
         }
     }
 
