@@ -61,7 +61,7 @@ public sealed class DynamicBatcherTests
         using var batcher = Create(engine, time, maxBatch: 4);
         // The clock stands still: the first request waits for company until the batch is full.
         var works = Enumerable.Range(0, 4).Select(i => batcher.Submit(Images(i), 1, Token)).ToArray();
-        await Task.WhenAll(works.Select(w => w.Completion)).Wait();
+        await Task.WhenAll(works.Select(w => w.Completion)).WithinLimit();
         Assert.Equal([4], engine.BatchSizes);
         for (int i = 0; i < 4; i++)
         {
@@ -78,7 +78,7 @@ public sealed class DynamicBatcherTests
         var work = batcher.Submit(Images(7), 1, Token);
         Assert.False(work.Completion.IsCompleted);
         time.Advance(TimeSpan.FromMicroseconds(2000));
-        await work.Completion.Wait();
+        await work.Completion.WithinLimit();
         Assert.Equal([1], engine.BatchSizes);
         Assert.Equal(TimeSpan.FromMicroseconds(2000), work.QueueTime);
     }
@@ -88,7 +88,7 @@ public sealed class DynamicBatcherTests
     {
         var engine = new FakeEngine();
         using var batcher = Create(engine, new FakeTimeProvider(), maxBatch: 4, delayUs: 0);
-        await batcher.Submit(Images(1), 1, Token).Completion.Wait();
+        await batcher.Submit(Images(1), 1, Token).Completion.WithinLimit();
         Assert.Equal([1], engine.BatchSizes);
     }
 
@@ -100,7 +100,7 @@ public sealed class DynamicBatcherTests
         using var batcher = Create(engine, time, maxBatch: 2);
         var work = batcher.Submit(Images(1, 2, 3, 4, 5), 5, Token);
         time.Advance(TimeSpan.FromSeconds(1));
-        await work.Completion.Wait();
+        await work.Completion.WithinLimit();
         Assert.Equal([2, 2, 1], engine.BatchSizes);
         Assert.Equal(Enumerable.Range(1, 5).SelectMany(v => new[] { v * 10f, v * 10f + 1, v * 10f + 2 }), work.Logits);
     }
@@ -115,7 +115,7 @@ public sealed class DynamicBatcherTests
         var two = batcher.Submit(Images(4, 5), 2, Token);
         var one = batcher.Submit(Images(6), 1, Token);
         time.Advance(TimeSpan.FromSeconds(1));
-        await Task.WhenAll(three.Completion, two.Completion, one.Completion).Wait();
+        await Task.WhenAll(three.Completion, two.Completion, one.Completion).WithinLimit();
         // 3 + 2 would pass 4: the batch of 3 leaves, holding the 2 for the next one, which the 1 joins.
         Assert.Equal([3, 3], engine.BatchSizes);
         Assert.Equal([40f, 41, 42, 50, 51, 52], two.Logits);
@@ -135,12 +135,12 @@ public sealed class DynamicBatcherTests
         Assert.Contains("queue is full", refused.Message);
         Assert.Equal(2, batcher.Pending);
         time.Advance(TimeSpan.FromMilliseconds(2));
-        await Task.WhenAll(first.Completion, second.Completion).Wait();
+        await Task.WhenAll(first.Completion, second.Completion).WithinLimit();
         Assert.Equal([2], engine.BatchSizes);
         Assert.Equal(0, batcher.Pending);
         var again = batcher.Submit(Images(4), 1, Token);
         time.Advance(TimeSpan.FromMilliseconds(2));
-        await again.Completion.Wait();
+        await again.Completion.WithinLimit();
     }
 
     [Fact]
@@ -150,11 +150,11 @@ public sealed class DynamicBatcherTests
         var time = new FakeTimeProvider();
         using var batcher = Create(engine, time, maxBatch: 2, delayUs: 0);
         var failed = batcher.Submit(Images(1), 1, Token);
-        var error = await Assert.ThrowsAsync<InferenceException>(() => failed.Completion.Wait());
+        var error = await Assert.ThrowsAsync<InferenceException>(() => failed.Completion.WithinLimit());
         Assert.Equal(InferenceStatus.Internal, error.Status);
         Assert.Contains("cuLaunchKernel failed", error.Message);
         var next = batcher.Submit(Images(2), 1, Token);
-        await next.Completion.Wait();
+        await next.Completion.WithinLimit();
         Assert.Equal([20f, 21, 22], next.Logits);
     }
 
@@ -169,8 +169,8 @@ public sealed class DynamicBatcherTests
         var other = batcher.Submit(Images(2), 1, Token);
         var third = batcher.Submit(Images(3), 1, Token);
         time.Advance(TimeSpan.FromSeconds(1));
-        await Task.WhenAll(other.Completion, third.Completion).Wait();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned.Completion.Wait());
+        await Task.WhenAll(other.Completion, third.Completion).WithinLimit();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned.Completion.WithinLimit());
         Assert.Equal([2], engine.BatchSizes);
         Assert.Equal(0, batcher.Pending);
     }
@@ -199,7 +199,7 @@ public sealed class DynamicBatcherTests
         using var batcher = new DynamicBatcher(new BatcherSettings(1, TimeSpan.Zero, 64, Per, Classes), [first.Run, second.Run], time,
             new ServerMetrics().ForModel("m", "1"), NullLogger.Instance);
         var works = Enumerable.Range(0, 20).Select(i => batcher.Submit(Images(i), 1, Token)).ToArray();
-        await Task.WhenAll(works.Select(w => w.Completion)).Wait();
+        await Task.WhenAll(works.Select(w => w.Completion)).WithinLimit();
         Assert.Equal(20, first.BatchSizes.Count + second.BatchSizes.Count);
         for (int i = 0; i < 20; i++)
         {

@@ -22,7 +22,7 @@ public sealed class BatchingAndOverloadTests
         await using var servers = await TestServers.InProcessAsync(TestModels.Options() with { MaxBatch = 8, MaxDelayMicroseconds = 2000 }, time);
         var images = Enumerable.Range(0, 8).Select(i => TestModels.Images(1, seed: 100 + i)).ToArray();
         // The clock never reaches the first request's deadline: the batch leaves when it holds 8 images.
-        var responses = await Task.WhenAll(images.Select(image => PostAsync(servers, image, 1))).Wait();
+        var responses = await Task.WhenAll(images.Select(image => PostAsync(servers, image, 1))).WithinLimit();
         for (int i = 0; i < 8; i++)
         {
             Assert.Equal(HttpStatusCode.OK, responses[i].StatusCode);
@@ -40,7 +40,7 @@ public sealed class BatchingAndOverloadTests
     public async Task Without_batching_every_request_is_its_own_run()
     {
         await using var servers = await TestServers.InProcessAsync(TestModels.Options() with { MaxBatch = 1, MaxDelayMicroseconds = 0 });
-        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => PostAsync(servers, TestModels.Images(1, seed: i), 1))).Wait();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => PostAsync(servers, TestModels.Images(1, seed: i), 1))).WithinLimit();
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(4, await servers.MetricAsync("nv_inference_exec_count"));
     }
@@ -70,7 +70,7 @@ public sealed class BatchingAndOverloadTests
         Assert.Equal(2, await servers.MetricAsync("nv_inference_pending_request_count"));
 
         time.Advance(TimeSpan.FromMilliseconds(2));
-        foreach (var response in await Task.WhenAll(queued).Wait())
+        foreach (var response in await Task.WhenAll(queued).WithinLimit())
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             response.Dispose();
@@ -87,8 +87,8 @@ public sealed class BatchingAndOverloadTests
         var queued = images.Select(image => PostAsync(servers, image, 1)).ToArray();
         await servers.WaitForPendingAsync(3);
         var stopping = servers.App.StopAsync();
-        var responses = await Task.WhenAll(queued).Wait();
-        await stopping.Wait();
+        var responses = await Task.WhenAll(queued).WithinLimit();
+        await stopping.WithinLimit();
         for (int i = 0; i < 3; i++)
         {
             Assert.Equal(HttpStatusCode.OK, responses[i].StatusCode);

@@ -8,7 +8,7 @@ internal static class Bounded
 {
     public static readonly TimeSpan Limit = TimeSpan.FromMinutes(1);
 
-    public static Task Wait(this Task task) => task.WaitAsync(Limit, TestContext.Current.CancellationToken);
+    public static Task WithinLimit(this Task task) => task.WaitAsync(Limit, TestContext.Current.CancellationToken);
 
-    public static Task<T> Wait<T>(this Task<T> task) => task.WaitAsync(Limit, TestContext.Current.CancellationToken);
+    public static Task<T> WithinLimit<T>(this Task<T> task) => task.WaitAsync(Limit, TestContext.Current.CancellationToken);
 }
