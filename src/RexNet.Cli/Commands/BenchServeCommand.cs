@@ -43,7 +43,8 @@ internal sealed class BenchServeCommand : ICommand
         var inv = CultureInfo.InvariantCulture;
         foreach (var cell in report.Cells.Where(c => c.Concurrency == 1))
         {
-            stdout.WriteLine(string.Format(inv, "c=1  {0,-11} batching {1,-3}: p50 overhead {2:F2} ms over the engine", cell.Transport, cell.Batching, cell.P50OverheadMs));
+            stdout.WriteLine(string.Format(inv, "c=1  {0,-11} batching {1,-3}: p50 overhead {2:F2} ms over the engine; CPU {3:F2} ms per request, {4:F2} ms per engine call",
+                cell.Transport, cell.Batching, cell.P50OverheadMs, cell.CpuMs?.Request, cell.CpuMs?.Engine));
         }
         foreach (var cell in report.Cells.Where(c => c.Concurrency == 32))
         {
@@ -67,6 +68,7 @@ internal sealed class BenchServeCommand : ICommand
                     batching = c.Batching, transport = c.Transport, concurrency = c.Concurrency, requests = c.Requests, errors = c.Errors,
                     requests_per_s = c.RequestsPerSecond, p50_ms = c.P50Ms, p99_ms = c.P99Ms,
                     p50_overhead_ms = c.P50OverheadMs, throughput_vs_engine = c.ThroughputRatio,
+                    cpu_ms_per_request = c.CpuMs?.Request, cpu_ms_per_engine_call = c.CpuMs?.Engine,
                     engine = new
                     {
                         batch1_p50_ms = c.Engine.P50Ms, batch1_p99_ms = c.Engine.P99Ms, best_batch = c.Engine.BestBatch,

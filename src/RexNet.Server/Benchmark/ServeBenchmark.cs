@@ -30,6 +30,10 @@ internal sealed record ServeBenchmarkOptions
 internal sealed record ServeCell(string Batching, string Transport, int Concurrency, int Requests, int Errors, double Seconds,
     double P50Ms, double P99Ms, EngineBaseline Engine)
 {
+    /// <summary>At concurrency 1: the process's CPU time per request (server and client) and per engine call alone.
+    /// CPU time counts only while a thread runs, so unlike latency it holds up on a machine others load.</summary>
+    public (double Request, double Engine)? CpuMs { get; init; }
+
     public double RequestsPerSecond => Requests / Seconds;
 
     /// <summary>p50 over the engine's batch-1 p50 measured just before this cell.</summary>
@@ -261,17 +265,24 @@ internal static class ServeBenchmark
         var alone = new List<double>();
         int errors = 0;
         long serverTicks = 0;
+        using var self = Process.GetCurrentProcess();
+        TimeSpan requestCpu = TimeSpan.Zero, engineCpu = TimeSpan.Zero;
         while (Stopwatch.GetTimestamp() < end)
         {
+            var c0 = Cpu(self);
             long t0 = Stopwatch.GetTimestamp();
             bool ok = await transport.SendAsync();
             long t1 = Stopwatch.GetTimestamp();
+            var c1 = Cpu(self);
             lease.Engine.Run(image, logits);
             long t2 = Stopwatch.GetTimestamp();
+            var c2 = Cpu(self);
             if (t0 < start)
             {
                 continue;
             }
+            requestCpu += c1 - c0;
+            engineCpu += c2 - c1;
             serverTicks += t1 - t0;
             alone.Add(Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds);
             if (ok)
@@ -288,7 +299,16 @@ internal static class ServeBenchmark
         var engine = throughput with { P50Ms = Percentile(alone, 0.50), P99Ms = Percentile(alone, 0.99) };
         // Requests per second of the time spent in requests: what one closed-loop client sees without the engine calls.
         double seconds = Math.Max((double)serverTicks / Stopwatch.Frequency, 1e-9);
-        return new ServeCell(batching, transport.Name, 1, served.Count, errors, seconds, Percentile(served, 0.50), Percentile(served, 0.99), engine);
+        return new ServeCell(batching, transport.Name, 1, served.Count, errors, seconds, Percentile(served, 0.50), Percentile(served, 0.99), engine)
+        {
+            CpuMs = (requestCpu.TotalMilliseconds / Math.Max(1, served.Count + errors), engineCpu.TotalMilliseconds / Math.Max(1, alone.Count)),
+        };
+    }
+
+    private static TimeSpan Cpu(Process self)
+    {
+        self.Refresh();
+        return self.TotalProcessorTime;
     }
 
     /// <summary>Closed-loop clients through warm-up and the measured window: requests answered inside the window count,

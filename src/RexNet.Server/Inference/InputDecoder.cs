@@ -134,7 +134,7 @@ internal static class InputDecoder
 
     private static string Expected(ServedModel model) =>
         model.AcceptsImages
-            ? $"model '{model.Name}' takes '{ServedModel.InputTensor}' (FP32 [-1, 3, {model.Height}, {model.Width}]) or '{ServedModel.ImageTensor}' (BYTES [-1], encoded JPEG/PNG)"
+            ? $"model '{model.Name}' takes '{ServedModel.InputTensor}' (FP32 [-1, 3, {model.Height}, {model.Width}]) or '{ServedModel.ImageTensor}' (BYTES [-1], encoded images)"
             : $"model '{model.Name}' takes '{ServedModel.InputTensor}' (FP32 [-1, 3, {model.Height}, {model.Width}])";
 
     public static string Format(IReadOnlyList<long> shape) => "[" + string.Join(", ", shape) + "]";

@@ -1,6 +1,5 @@
 using RexNet.Imaging;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
+using SkiaSharp;
 
 namespace RexNet.Server.Tests.Support;
 
@@ -10,17 +9,21 @@ internal static class TestImages
     public static byte[] Png(int width, int height, int seed)
     {
         var rng = new Random(seed);
-        using var image = new Image<Rgb24>(width, height);
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var rgba = bitmap.GetPixelSpan();
         for (int y = 0; y < height; y++)
         {
             for (int x = 0; x < width; x++)
             {
-                image[x, y] = new Rgb24((byte)(x * 255 / width), (byte)(y * 255 / height), (byte)rng.Next(256));
+                int i = (y * width + x) * 4;
+                rgba[i] = (byte)(x * 255 / width);
+                rgba[i + 1] = (byte)(y * 255 / height);
+                rgba[i + 2] = (byte)rng.Next(256);
+                rgba[i + 3] = 255;
             }
         }
-        using var stream = new MemoryStream();
-        image.SaveAsPng(stream);
-        return stream.ToArray();
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100) ?? throw new InvalidOperationException("Skia cannot encode PNG");
+        return data.ToArray();
     }
 
     public static float[] Tensor(byte[] encoded) =>
