@@ -23,6 +23,8 @@ internal static class CliApp
         new RunOnnxCommand(),
         new BenchOnnxCommand(),
         new DoctorCommand(),
+        new ServeCommand(),
+        new BenchServeCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, CliConsole console) => Run(args, console, CreateCommands());

@@ -18,6 +18,7 @@ namespace RexNet.Cli.Reports;
 [JsonSerializable(typeof(BenchOnnxReport))]
 [JsonSerializable(typeof(PredictReport))]
 [JsonSerializable(typeof(EvalResult))]
+[JsonSerializable(typeof(BenchServeReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 /// <summary>Writes a report as JSON. Text is escaped only where JSON requires it (quotes, backslashes, control

@@ -91,10 +91,15 @@ public static class ClassifyExtensions
         return results;
     }
 
-    /// <summary>The preprocessing for this engine: the caller's, or the timm preset at the engine's input size.</summary>
+    /// <summary>The preprocessing for this engine: the caller's, or the timm preset at the engine's input size with the
+    /// crop fraction of timm's pretrained config for the model (1.0 for rexnetr_200/300, else 0.875).</summary>
     public static PreprocessOptions OptionsFor(RexNetEngine engine, PreprocessOptions? options)
     {
-        var o = options ?? PreprocessOptions.Default with { Height = engine.Height, Width = engine.Width };
+        var o = options ?? PreprocessOptions.Default with
+        {
+            Height = engine.Height, Width = engine.Width,
+            CropPct = Model.ModelZoo.TryGet(engine.Spec.Name, out var entry) && entry.Pretrained is { } p ? p.EvalCropPct : PreprocessOptions.Default.CropPct,
+        };
         if (o.Height != engine.Height || o.Width != engine.Width)
         {
             throw new RexNetException(RexNetErrorCode.InvalidArgument, $"preprocessing crops {o.Height}x{o.Width} but the engine takes {engine.Height}x{engine.Width}");
