@@ -1,7 +1,7 @@
 namespace RexNet.Cli;
 
 /// <summary>"Did you mean ...?" for a misspelt command, option or model name: the candidates within a small edit
-/// distance (transpositions count once), or that the word is a prefix of.</summary>
+/// distance (transpositions count once), or that contain the word (--port for --http-port, pre for predict).</summary>
 internal static class Suggestions
 {
     public static IReadOnlyList<string> Closest(string word, IEnumerable<string> candidates, int max = 3)
@@ -16,7 +16,8 @@ internal static class Suggestions
         return candidates
             .Distinct(StringComparer.Ordinal)
             .Select(c => (Candidate: c, Distance: Distance(bare, Bare(c))))
-            .Where(x => x.Distance <= limit || (bare.Length >= 2 && Bare(x.Candidate).StartsWith(bare, StringComparison.OrdinalIgnoreCase)))
+            .Where(x => x.Distance <= limit || (bare.Length >= 3 && Bare(x.Candidate).Contains(bare, StringComparison.OrdinalIgnoreCase)) ||
+                        (bare.Length >= 2 && Bare(x.Candidate).StartsWith(bare, StringComparison.OrdinalIgnoreCase)))
             .OrderBy(x => x.Distance)
             .Take(max)
             .Select(x => x.Candidate)

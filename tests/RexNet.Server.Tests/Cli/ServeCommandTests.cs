@@ -18,7 +18,7 @@ public sealed class ServeCommandTests
     [InlineData("--http-port and --grpc-port are both 9000", "--weights", "w.safetensors", "--http-port", "9000", "--grpc-port", "9000")]
     [InlineData("--host must be an IP address", "--weights", "w.safetensors", "--host", "my-host")]
     [InlineData("no weights: give --weights FILE", "--http-port", "0")]
-    [InlineData("unknown option '--port'; did you mean one of '--grpc-port', '--http-port'?", "--port", "1")]
+    [InlineData("unknown option '--port'; did you mean one of '--http-port', '--grpc-port'?", "--port", "1")]
     [InlineData("--device must be auto, cpu, cuda or cuda:N (N = 0, 1, ... in the driver's order), got 'tpu'", "--weights", "w.safetensors", "--device", "tpu")]
     public void Usage_errors_exit_2(string message, params string[] args)
     {
