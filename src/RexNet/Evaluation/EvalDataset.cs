@@ -14,32 +14,19 @@ public sealed record EvalSample(string Path, int Label);
 /// </summary>
 public static class EvalDataset
 {
-    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png" };
-
     public static IReadOnlyList<EvalSample> FromImageFolder(string root)
     {
-        if (!Directory.Exists(root))
-        {
-            throw new InvalidInputFileException(root, "evaluation folder not found", RexNetErrorCode.NotFound);
-        }
-        var samples = new List<EvalSample>();
-        var classDirs = InputFile.Guard(root, () => Directory.GetDirectories(root)).Order(StringComparer.Ordinal).ToArray();
-        if (classDirs.Length == 0)
+        var classes = ClassFolders.Read(root, "evaluation");
+        if (classes.Count == 0)
         {
             throw new InvalidInputFileException(root, "no class folders: expected one folder per class, named by WordNet id (n01440764) or class index (0-999)");
         }
-        foreach (string dir in classDirs)
+        var samples = new List<EvalSample>();
+        foreach (var folder in classes)
         {
-            string name = Path.GetFileName(dir);
-            int label = ClassOfFolder(name)
-                ?? throw new InvalidInputFileException(dir, $"folder '{name}' is neither an ImageNet WordNet id nor a class index in [0, {ImageNetClasses.Count - 1}]");
-            foreach (string file in InputFile.Guard(dir, () => Directory.GetFiles(dir, "*", SearchOption.AllDirectories)).Order(StringComparer.Ordinal))
-            {
-                if (ImageExtensions.Contains(Path.GetExtension(file)))
-                {
-                    samples.Add(new EvalSample(file, label));
-                }
-            }
+            int label = ClassOfFolder(folder.Name)
+                ?? throw new InvalidInputFileException(folder.Path, $"folder '{folder.Name}' is neither an ImageNet WordNet id nor a class index in [0, {ImageNetClasses.Count - 1}]");
+            samples.AddRange(folder.Images.Select(image => new EvalSample(image, label)));
         }
         return samples;
     }

@@ -54,7 +54,7 @@ public static class RandomInit
             .ToArray();
 
     public static void WriteFile(ModelSpec spec, int seed, string path) =>
-        SafeTensorsWriter.Write(path, Create(spec, seed), BatchCounters(spec), new Dictionary<string, string>
+        SafeTensorsWriter.Write(path, Create(spec, seed), BatchCounters(spec).Select(name => (name, 0L)).ToArray(), new Dictionary<string, string>
         {
             ["format"] = "pt",
             ["rexnet.model"] = spec.Name,

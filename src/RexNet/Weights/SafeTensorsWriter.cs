@@ -6,10 +6,10 @@ using RexNet.IO;
 
 namespace RexNet.Weights;
 
-/// <summary>Writes float32 tensors (and I64 scalar counters) as a .safetensors file, atomically.</summary>
+/// <summary>Writes float32 tensors (and I64 scalars such as BatchNorm's counters) as a .safetensors file, atomically.</summary>
 public static class SafeTensorsWriter
 {
-    public static void Write(string path, IReadOnlyList<TensorData> tensors, IReadOnlyList<string>? int64Scalars = null,
+    public static void Write(string path, IReadOnlyList<TensorData> tensors, IReadOnlyList<(string Name, long Value)>? int64Scalars = null,
         IReadOnlyDictionary<string, string>? metadata = null)
     {
         var header = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -36,7 +36,7 @@ public static class SafeTensorsWriter
             Add(t.Name, new { dtype = "F32", shape = t.Shape, data_offsets = new[] { offset, offset + bytes } });
             offset += bytes;
         }
-        foreach (var name in int64Scalars ?? [])
+        foreach (var (name, _) in int64Scalars ?? [])
         {
             Add(name, new { dtype = "I64", shape = Array.Empty<int>(), data_offsets = new[] { offset, offset + 8 } });
             offset += 8;
@@ -58,11 +58,11 @@ public static class SafeTensorsWriter
             {
                 s.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
             }
-            Span<byte> zero = stackalloc byte[8];
-            zero.Clear();
-            foreach (var _ in int64Scalars ?? [])
+            Span<byte> scalar = stackalloc byte[8];
+            foreach (var (_, value) in int64Scalars ?? [])
             {
-                s.Write(zero);
+                BinaryPrimitives.WriteInt64LittleEndian(scalar, value);
+                s.Write(scalar);
             }
         });
     }
