@@ -133,6 +133,10 @@ public static class FineTuner
         {
             progress?.Invoke(new ExtractionProgress(set, paths.Length, paths.Length, features.Unreadable.Count));
         }
+        string skipped = features.Unreadable.Count > 0 ? $", {features.Unreadable.Count} unreadable and skipped" : "";
+        notice?.Invoke(cached
+            ? $"{set} features of {paths.Length} images from the cache{skipped}"
+            : string.Create(CultureInfo.InvariantCulture, $"{set} features of {paths.Length} images extracted in {clock.Elapsed.TotalSeconds:F1} s{skipped}"));
         if (features.Features.Rows == 0)
         {
             throw new InvalidInputFileException(data.Root, $"none of the {paths.Length} {set} images could be read");
