@@ -30,7 +30,8 @@ public class HeadTrainerTests
         Assert.Equal(Enumerable.Range(1, 20), epochs.Select(e => e.Epoch));
         Assert.Equal(1.0, epochs[^1].TrainTop1);
         Assert.Equal(1.0, epochs[^1].ValTop1);
-        Assert.True(epochs[^1].TrainLoss < epochs[0].TrainLoss / 2, $"loss went from {epochs[0].TrainLoss} to {epochs[^1].TrainLoss}");
+        // From ln 5 at the zero start; label smoothing keeps it above zero.
+        Assert.True(epochs[^1].TrainLoss < 0.2 * Math.Log(5), $"the loss ended at {epochs[^1].TrainLoss}");
         Assert.Equal(1.0, HeadMetrics.Measure(head, val.Features, val.Labels).Top1);
         // The cosine schedule ends near zero.
         Assert.True(epochs[^1].LearningRate < 0.01 * HeadTrainingOptions.DefaultLearningRate(optimizer));
