@@ -28,20 +28,26 @@ internal sealed class EvalCommand : ICommand
         var device = args.GetEnum("device", DeviceKind.Auto);
         var preprocess = ModelArguments.Preprocess(args);
         string? jsonPath = args.Get("json");
-        var samples = args.Get("list") is { } list ? EvalDataset.FromListFile(root, list) : EvalDataset.FromImageFolder(root);
-        if (samples.Count == 0)
+        if (!Directory.Exists(root))
         {
-            throw new InvalidInputFileException(root, "no .jpg, .jpeg or .png images found");
+            throw new InvalidInputFileException(root, "evaluation folder not found", RexNetErrorCode.NotFound);
         }
         var entry = ModelArguments.Model(args);
         string weights = ModelArguments.Weights(args, entry, stderr);
 
+        // The engine comes first: class folders are matched to the labels its weights declare.
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = entry.Name, Weights = weights, Device = device,
-            MaxBatch = Math.Min(batch, samples.Count), Height = preprocess.Size, Width = preprocess.Size,
+            Model = entry.Name, Weights = weights, Device = device, MaxBatch = batch, Height = preprocess.Size, Width = preprocess.Size,
         });
-        stderr.WriteLine($"{entry.Name} on {engine.Device} ({engine.DeviceReason}): {samples.Count} images, batch {engine.MaxBatch}, {workers} decoders");
+        var samples = args.Get("list") is { } list
+            ? EvalDataset.FromListFile(root, list, engine.NumClasses)
+            : EvalDataset.FromImageFolder(root, engine.ClassLabels);
+        if (samples.Count == 0)
+        {
+            throw new InvalidInputFileException(root, "no .jpg, .jpeg or .png images found");
+        }
+        stderr.WriteLine($"{entry.Name} on {engine.Device} ({engine.DeviceReason}): {samples.Count} images, {engine.NumClasses} classes, batch {Math.Min(batch, samples.Count)}, {workers} decoders");
         var inv = CultureInfo.InvariantCulture;
         var line = new ProgressLine(stderr, tenthsWhenRedirected: true);
         var report = Evaluator.Evaluate(engine, samples, new EvalOptions { Preprocess = preprocess, DecodeWorkers = workers },
@@ -76,7 +82,7 @@ internal sealed class EvalCommand : ICommand
             weights,
             dataset = root,
             list,
-            batch = engine.MaxBatch,
+            batch = Math.Min(engine.MaxBatch, report.Images),
             preprocess = new { preset = preprocess.Preset.ToString().ToLowerInvariant(), size = preprocess.Size, crop_pct = preprocess.CropPct },
             images = report.Images,
             evaluated = report.Evaluated,

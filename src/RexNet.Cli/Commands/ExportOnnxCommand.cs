@@ -34,18 +34,22 @@ internal sealed class ExportOnnxCommand : ICommand
             Batch = args.GetInt("batch", 1, 1, 4096),
             Height = args.GetInt("height", 224, ModelSpec.MinInputSize, 8192),
             Width = args.GetInt("width", 224, ModelSpec.MinInputSize, 8192),
-            ClassLabels = args.Get("labels") is { } labels ? ReadLabels(labels, spec.NumClasses) : null,
         };
+        string? labelsFile = args.Get("labels");
 
+        // The head's size comes from the weights; a labels file must name every one of its classes.
         OnnxModel model;
         bool keepBn = args.Has("keep-bn");
         if (keepBn)
         {
             using var file = SafeTensorsFile.Open(weightsPath);
             var stateDict = file.ReadAllFloat32();
+            spec = WeightLoader.WithHeadOf(spec, stateDict);
+            var declared = WeightsMetadata.ReadLabels(weightsPath, file.Metadata, spec.NumClasses);
             try
             {
-                model = OnnxExporter.ExportWithBatchNorm(spec, stateDict, options);
+                model = OnnxExporter.ExportWithBatchNorm(spec, stateDict,
+                    options with { ClassLabels = labelsFile is null ? null : ReadLabels(labelsFile, spec.NumClasses) }, declared);
             }
             catch (WeightMismatchException e)
             {
@@ -54,14 +58,17 @@ internal sealed class ExportOnnxCommand : ICommand
         }
         else
         {
-            model = OnnxExporter.ExportFolded(WeightLoader.Load(spec, weightsPath), options);
+            var folded = WeightLoader.Load(spec, weightsPath);
+            spec = folded.Spec;
+            model = OnnxExporter.ExportFolded(folded, options with { ClassLabels = labelsFile is null ? null : ReadLabels(labelsFile, spec.NumClasses) });
         }
         model.Save(output);
 
         string sizes = dynamic ? "[batch, 3, height, width]" : $"[{options.Batch}, 3, {options.Height}, {options.Width}]";
         string labelsNote = model.Metadata.ContainsKey("rexnet.class_labels") ? "labels embedded" : "no labels embedded";
+        string classes = $"{spec.NumClasses} classes";
         stdout.WriteLine($"wrote {output}: {spec.Name}, opset {model.Opset} (IR {model.IrVersion}), input {sizes}, " +
-                         $"BatchNorm {(keepBn ? "kept" : "folded")}, {model.NodeCount} nodes, {model.ParameterCount:N0} parameters, {labelsNote}");
+                         $"BatchNorm {(keepBn ? "kept" : "folded")}, {model.NodeCount} nodes, {model.ParameterCount:N0} parameters, {classes}, {labelsNote}");
         return CommandLine.ExitOk;
     }
 

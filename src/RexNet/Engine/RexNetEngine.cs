@@ -33,17 +33,26 @@ public sealed class RexNetEngine : IDisposable
     /// <summary>What the engine runs on and holds; per-step profiles.</summary>
     public EngineDiagnostics Diagnostics { get; }
 
+    /// <summary>Classes the head scores: head.fc.weight's rows in the weights file (1000 for timm's ImageNet heads).</summary>
     public int NumClasses => Spec.NumClasses;
+
+    /// <summary>
+    /// One name per class, in logit order: the weights' rexnet.labels metadata (a fine-tuned head's class folders),
+    /// else ImageNet-1k's names for a 1000-class head, else class_0 .. class_{K-1}.
+    /// </summary>
+    public IReadOnlyList<string> ClassLabels { get; }
+
     public int FeatureCount => Spec.PenultimateChannels;
     public int ImageElements => ModelSpec.InputChannels * Height * Width;
 
     /// <summary>The backend, for tests that look inside it.</summary>
     internal IInferenceBackend Backend => _backend;
 
-    private RexNetEngine(IInferenceBackend backend, ModelSpec spec, EngineOptions options, string reason)
+    private RexNetEngine(IInferenceBackend backend, FoldedModel model, EngineOptions options, string reason)
     {
         _backend = backend;
-        Spec = spec;
+        Spec = model.Spec;
+        ClassLabels = ModelLabels.Resolve(model.Labels, Spec.NumClasses);
         MaxBatch = options.MaxBatch;
         Height = options.Height;
         Width = options.Width;
@@ -59,27 +68,26 @@ public sealed class RexNetEngine : IDisposable
         }
         ModelSpec.ValidateInputSize(options.Height, options.Width);
         FoldedModel model = options.FoldedWeights ?? LoadWeights(options);
-        var spec = model.Spec;
         switch (options.Device)
         {
             case DeviceKind.Cuda:
-                return new RexNetEngine(CreateCuda(model, options), spec, options, "CUDA requested");
+                return new RexNetEngine(CreateCuda(model, options), model, options, "CUDA requested");
             case DeviceKind.Cpu:
-                return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU requested");
+                return new RexNetEngine(new CpuBackend(model, options), model, options, "CPU requested");
             default:
                 if (CudaSupport.FindProblem() is { } problem)
                 {
-                    return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU: " + problem);
+                    return new RexNetEngine(new CpuBackend(model, options), model, options, "CPU: " + problem);
                 }
                 try
                 {
                     var cuda = CreateCuda(model, options);
-                    return new RexNetEngine(cuda, spec, options, $"CUDA: {cuda.DeviceInfo.Name} found");
+                    return new RexNetEngine(cuda, model, options, $"CUDA: {cuda.DeviceInfo.Name} found");
                 }
                 catch (RexNetException e) when (e.Code == RexNetErrorCode.DeviceUnavailable)
                 {
                     // Only "this device cannot be used here" falls back; a failure of a usable device is reported.
-                    return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU: the CUDA backend cannot start: " + OneLine(e.Message));
+                    return new RexNetEngine(new CpuBackend(model, options), model, options, "CPU: the CUDA backend cannot start: " + OneLine(e.Message));
                 }
         }
     }

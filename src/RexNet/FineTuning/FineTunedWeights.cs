@@ -11,8 +11,6 @@ namespace RexNet.FineTuning;
 /// </summary>
 internal static class FineTunedWeights
 {
-    public const string HeadWeight = "head.fc.weight";
-    public const string HeadBias = "head.fc.bias";
     public const string SummaryKey = "rexnet.finetune";
 
     public static void Write(string source, string output, ModelSpec spec, IReadOnlyList<string> labels, LinearHead head, string summaryJson)
@@ -31,13 +29,13 @@ internal static class FineTunedWeights
             {
                 counters.Add((e.Name, file.ReadInt64Scalar(e.Name)));
             }
-            else if (e.Name == HeadWeight)
+            else if (e.Name == TimmLayout.HeadWeightKey)
             {
-                tensors.Add(new TensorData(HeadWeight, [head.Classes, head.Features], head.Weight));
+                tensors.Add(new TensorData(TimmLayout.HeadWeightKey, [head.Classes, head.Features], head.Weight));
             }
-            else if (e.Name == HeadBias)
+            else if (e.Name == TimmLayout.HeadBiasKey)
             {
-                tensors.Add(new TensorData(HeadBias, [head.Classes], head.Bias));
+                tensors.Add(new TensorData(TimmLayout.HeadBiasKey, [head.Classes], head.Bias));
             }
             else
             {
