@@ -30,53 +30,28 @@ public static class Evaluator
         options ??= new EvalOptions();
         var preprocess = ClassifyExtensions.OptionsFor(engine, options.Preprocess);
         int batch = engine.MaxBatch;
-        int per = engine.ImageElements;
         var clock = Stopwatch.StartNew();
 
-        var input = new float[batch * per];
         var logits = new float[batch * engine.NumClasses];
-        var pending = new List<int>(batch);
         var unreadable = new List<UnreadableImage>();
-        int done = 0, top1 = 0, top5 = 0;
+        int evaluated = 0, top1 = 0, top5 = 0;
         var paths = samples.Select(s => s.Path).ToArray();
-        foreach (var item in ImageDecodePipeline.Decode(paths, preprocess, options.Limits, options.DecodeWorkers,
-                     Math.Max(1, options.QueuedBatches) * batch, cancel))
+        foreach (var images in ImageDecodePipeline.DecodeBatches(paths, preprocess, options.Limits, options.DecodeWorkers,
+                     options.QueuedBatches, batch, unreadable, cancel))
         {
-            if (item.Tensor is null)
-            {
-                unreadable.Add(new UnreadableImage(samples[item.Index].Path, item.Error ?? "unreadable"));
-                done++;
-                continue;
-            }
-            item.Tensor.CopyTo(input.AsSpan(pending.Count * per, per));
-            pending.Add(item.Index);
-            if (pending.Count == batch)
-            {
-                Score();
-            }
-        }
-        if (pending.Count > 0)
-        {
-            Score();
-        }
-        progress?.Invoke(new EvalProgress(done, samples.Count, unreadable.Count, top1, clock.Elapsed.TotalSeconds));
-        unreadable.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return new EvalReport(samples.Count, done - unreadable.Count, top1, top5, clock.Elapsed.TotalSeconds, unreadable);
-
-        void Score()
-        {
-            int n = pending.Count;
-            engine.Run(input.AsSpan(0, n * per), logits);
-            for (int j = 0; j < n; j++)
+            engine.Run(images.Images, logits);
+            for (int j = 0; j < images.Count; j++)
             {
                 int[] best = TopK.Indices(logits.AsSpan(j * engine.NumClasses, engine.NumClasses), 5);
-                int label = samples[pending[j]].Label;
+                int label = samples[images.Indices[j]].Label;
                 top1 += best[0] == label ? 1 : 0;
                 top5 += Array.IndexOf(best, label) >= 0 ? 1 : 0;
             }
-            done += n;
-            pending.Clear();
-            progress?.Invoke(new EvalProgress(done, samples.Count, unreadable.Count, top1, clock.Elapsed.TotalSeconds));
+            evaluated += images.Count;
+            progress?.Invoke(new EvalProgress(evaluated + unreadable.Count, samples.Count, unreadable.Count, top1, clock.Elapsed.TotalSeconds));
         }
+        progress?.Invoke(new EvalProgress(evaluated + unreadable.Count, samples.Count, unreadable.Count, top1, clock.Elapsed.TotalSeconds));
+        unreadable.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return new EvalReport(samples.Count, evaluated, top1, top5, clock.Elapsed.TotalSeconds, unreadable);
     }
 }

@@ -7,6 +7,14 @@ namespace RexNet.Evaluation;
 /// <summary>One image of a pipeline: its tensor, or why it could not be read.</summary>
 internal sealed record DecodedImage(int Index, float[]? Tensor, string? Error);
 
+/// <summary>Up to a batch of decoded images laid end to end in <see cref="Input"/>; <see cref="Indices"/> says whose.
+/// The buffers are reused for the next batch.</summary>
+internal sealed record DecodedBatch(float[] Input, List<int> Indices, int ImageElements)
+{
+    public int Count => Indices.Count;
+    public ReadOnlySpan<float> Images => Input.AsSpan(0, Count * ImageElements);
+}
+
 /// <summary>
 /// Decodes and preprocesses image files on background workers that feed a bounded channel, so that decoding
 /// overlaps whatever the caller does with the tensors (running the engine). Items come back on the calling
@@ -16,7 +24,7 @@ internal sealed record DecodedImage(int Index, float[]? Tensor, string? Error);
 /// </summary>
 internal static class ImageDecodePipeline
 {
-    public static IEnumerable<DecodedImage> Decode(IReadOnlyList<string> paths, PreprocessOptions preprocess, ImageLimits limits,
+    private static IEnumerable<DecodedImage> Decode(IReadOnlyList<string> paths, PreprocessOptions preprocess, ImageLimits limits,
         int workers, int capacity, CancellationToken cancel)
     {
         var work = Channel.CreateUnbounded<int>();
@@ -50,6 +58,34 @@ internal static class ImageDecodePipeline
         {
             stop.Cancel();
             completion.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The readable images in batches of <paramref name="batch"/> (the last one smaller); the others are
+    /// added to <paramref name="unreadable"/> as they come, before the batch that follows them.</summary>
+    public static IEnumerable<DecodedBatch> DecodeBatches(IReadOnlyList<string> paths, PreprocessOptions preprocess, ImageLimits limits,
+        int workers, int queuedBatches, int batch, ICollection<UnreadableImage> unreadable, CancellationToken cancel)
+    {
+        int per = preprocess.TensorElements;
+        var pending = new DecodedBatch(new float[batch * per], new List<int>(batch), per);
+        foreach (var item in Decode(paths, preprocess, limits, workers, Math.Max(1, queuedBatches) * batch, cancel))
+        {
+            if (item.Tensor is null)
+            {
+                unreadable.Add(new UnreadableImage(paths[item.Index], item.Error ?? "unreadable"));
+                continue;
+            }
+            item.Tensor.CopyTo(pending.Input.AsSpan(pending.Count * per, per));
+            pending.Indices.Add(item.Index);
+            if (pending.Count == batch)
+            {
+                yield return pending;
+                pending.Indices.Clear();
+            }
+        }
+        if (pending.Count > 0)
+        {
+            yield return pending;
         }
     }
 
