@@ -11,15 +11,14 @@ internal sealed class ExportOnnxCommand : ICommand
     public string Name => "export-onnx";
     public string Summary => "export a model with its weights to ONNX (BatchNorm folded, or kept with --keep-bn)";
     public string Usage =>
-        $"--model NAME --weights FILE --output MODEL.onnx [--opset {OnnxOpsets.Minimum}..{OnnxOpsets.Maximum} (default {OnnxOpsets.Default})] " +
+        $"--weights FILE --output MODEL.onnx [--model NAME] [--opset {OnnxOpsets.Minimum}..{OnnxOpsets.Maximum} (default {OnnxOpsets.Default})] " +
         "[--dynamic | --batch N --height H --width W] [--keep-bn] [--labels FILE]";
     public IReadOnlyCollection<string> Flags => ["model", "weights", "output", "opset", "batch", "height", "width", "labels"];
     public IReadOnlyCollection<string> Switches => ["dynamic", "keep-bn"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
-        var spec = ModelSpec.FromZoo(args.Require("model"));
         string weightsPath = args.Require("weights");
         string output = args.Require("output");
         bool dynamic = args.Has("dynamic");
@@ -27,6 +26,8 @@ internal sealed class ExportOnnxCommand : ICommand
         {
             throw new UsageException("--dynamic makes batch, height and width symbolic: drop --batch/--height/--width");
         }
+        string? labels = args.Get("labels");
+        OutputFile.Check(output, labels is null ? [weightsPath] : [weightsPath, labels]);
         var options = new OnnxExportOptions
         {
             Opset = args.GetInt("opset", OnnxOpsets.Default, OnnxOpsets.Minimum, OnnxOpsets.Maximum),
@@ -35,40 +36,31 @@ internal sealed class ExportOnnxCommand : ICommand
             Height = args.GetInt("height", 224, ModelSpec.MinInputSize, 8192),
             Width = args.GetInt("width", 224, ModelSpec.MinInputSize, 8192),
         };
-        string? labelsFile = args.Get("labels");
 
-        // The head's size comes from the weights; a labels file must name every one of its classes.
-        OnnxModel model;
+        using var file = SafeTensorsFile.Open(weightsPath);
+        var stateDict = file.ReadAllFloat32();
+        // The head's size and labels come from the weights; a labels file must name every one of its classes.
+        var spec = WeightLoader.WithHeadOf(ModelIdentification.Identify(file, args.Get("model")), stateDict);
+        var declared = WeightsMetadata.ReadLabels(weightsPath, file.Metadata, spec.NumClasses);
+        options = options with { ClassLabels = labels is null ? null : ReadLabels(labels, spec.NumClasses) };
         bool keepBn = args.Has("keep-bn");
-        if (keepBn)
+        OnnxModel model;
+        try
         {
-            using var file = SafeTensorsFile.Open(weightsPath);
-            var stateDict = file.ReadAllFloat32();
-            spec = WeightLoader.WithHeadOf(spec, stateDict);
-            var declared = WeightsMetadata.ReadLabels(weightsPath, file.Metadata, spec.NumClasses);
-            try
-            {
-                model = OnnxExporter.ExportWithBatchNorm(spec, stateDict,
-                    options with { ClassLabels = labelsFile is null ? null : ReadLabels(labelsFile, spec.NumClasses) }, declared);
-            }
-            catch (WeightMismatchException e)
-            {
-                throw new WeightMismatchException($"{weightsPath}: {e.Message}");
-            }
+            model = keepBn
+                ? OnnxExporter.ExportWithBatchNorm(spec, stateDict, options, declared)
+                : OnnxExporter.ExportFolded(BatchNormFolding.Fold(spec, stateDict) with { Labels = declared }, options);
         }
-        else
+        catch (WeightMismatchException e)
         {
-            var folded = WeightLoader.Load(spec, weightsPath);
-            spec = folded.Spec;
-            model = OnnxExporter.ExportFolded(folded, options with { ClassLabels = labelsFile is null ? null : ReadLabels(labelsFile, spec.NumClasses) });
+            throw new WeightMismatchException($"{weightsPath}: {e.Message}{ModelIdentification.Claim(file)}");
         }
-        model.Save(output);
+        OutputFile.Write(output, model.WriteTo, rawStdout);
 
         string sizes = dynamic ? "[batch, 3, height, width]" : $"[{options.Batch}, 3, {options.Height}, {options.Width}]";
         string labelsNote = model.Metadata.ContainsKey("rexnet.class_labels") ? "labels embedded" : "no labels embedded";
-        string classes = $"{spec.NumClasses} classes";
-        stdout.WriteLine($"wrote {output}: {spec.Name}, opset {model.Opset} (IR {model.IrVersion}), input {sizes}, " +
-                         $"BatchNorm {(keepBn ? "kept" : "folded")}, {model.NodeCount} nodes, {model.ParameterCount:N0} parameters, {classes}, {labelsNote}");
+        (OutputFile.IsStandardOutput(output) ? stderr : stdout).WriteLine($"wrote {output}: {spec.Name}, opset {model.Opset} (IR {model.IrVersion}), input {sizes}, " +
+                         $"BatchNorm {(keepBn ? "kept" : "folded")}, {model.NodeCount} nodes, {model.ParameterCount:N0} parameters, {spec.NumClasses} classes, {labelsNote}");
         return CommandLine.ExitOk;
     }
 

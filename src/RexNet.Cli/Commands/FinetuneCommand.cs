@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using RexNet.FineTuning;
+using RexNet.IO;
 
 namespace RexNet.Cli.Commands;
 
@@ -11,7 +12,7 @@ internal sealed class FinetuneCommand : ICommand
     public string Summary => "train a new classifier head on your own image folders and write complete weights with the labels";
     public string Usage => "TRAIN_DIR (--weights FILE | --pretrained) [--model NAME] --output OUT.safetensors [--val DIR] " +
                            "[--epochs 30] [--optimizer sgd|adamw] [--lr F] [--momentum 0.9] [--batch 64] [--weight-decay F] " +
-                           "[--label-smoothing 0.1] [--no-balance] [--seed 0] [--augment none|flip] [--device auto|cpu|cuda] " +
+                           "[--label-smoothing 0.1] [--no-balance] [--seed 0] [--augment none|flip] [--device auto|cpu|cuda|cuda:N] " +
                            "[--preset timm|paddle] [--size N] [--crop-pct F] [--workers N] [--cache-dir DIR | --no-cache] [--json]";
     public IReadOnlyCollection<string> Flags =>
     [
@@ -20,7 +21,7 @@ internal sealed class FinetuneCommand : ICommand
     ];
     public IReadOnlyCollection<string> Switches => [ModelArguments.PretrainedSwitch, "json", "no-cache", "no-balance"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         if (args.Positionals.Count != 1)
         {
@@ -44,21 +45,31 @@ internal sealed class FinetuneCommand : ICommand
             Seed = args.GetInt("seed", 0, 0),
         };
         string output = args.Require("output");
+        bool json = args.Has("json");
+        if (json && OutputFile.IsStandardOutput(output))
+        {
+            throw new UsageException("--json and --output - would both write to standard output: name an output file");
+        }
         var preprocess = ModelArguments.Preprocess(args);
-        var entry = ModelArguments.Model(args);
+        var device = ModelArguments.Device(args, DeviceSpec.Auto);
+        var augment = args.GetEnum("augment", Augmentation.None);
+        int workers = args.GetInt("workers", Math.Max(1, Environment.ProcessorCount / 2), 1, 256);
+        string? cache = args.Has("no-cache") ? null : args.Get("cache-dir") ?? FineTuneOptions.DefaultCacheDirectory;
+        OutputFile.Check(output, []);
+        var (weights, model) = ModelArguments.Weights(args, stderr);
         var options = new FineTuneOptions
         {
             TrainDirectory = args.Positionals[0],
             ValidationDirectory = args.Get("val"),
-            Model = entry.Name,
+            Model = model,
             Output = output,
             Training = training,
-            Augment = args.GetEnum("augment", Augmentation.None),
-            Device = args.GetEnum("device", DeviceKind.Auto),
+            Augment = augment,
+            Device = device,
             Preprocess = preprocess,
-            DecodeWorkers = args.GetInt("workers", Math.Max(1, Environment.ProcessorCount / 2), 1, 256),
-            CacheDirectory = args.Has("no-cache") ? null : args.Get("cache-dir") ?? FineTuneOptions.DefaultCacheDirectory,
-            Weights = ModelArguments.Weights(args, entry, stderr),
+            DecodeWorkers = workers,
+            CacheDirectory = cache,
+            Weights = weights,
         };
 
         var inv = CultureInfo.InvariantCulture;
@@ -76,14 +87,14 @@ internal sealed class FinetuneCommand : ICommand
             stderr.WriteLine($"unreadable (skipped): {u.Path}: {u.Error}");
         }
 
-        if (args.Has("json"))
+        if (json)
         {
             WriteJson(stdout, options, report);
         }
         else
         {
             var final = report.Final;
-            stdout.WriteLine(string.Format(inv, "wrote {0}: {1} with a {2}-class head ({3}), train top-1 {4:P2}{5}",
+            (OutputFile.IsStandardOutput(output) ? stderr : stdout).WriteLine(string.Format(inv, "wrote {0}: {1} with a {2}-class head ({3}), train top-1 {4:P2}{5}",
                 report.Output, report.Model, report.Classes.Count, Shorten(string.Join(", ", report.Classes)), final.TrainTop1,
                 final.ValTop1 is { } v ? string.Format(inv, ", val top-1 {0:P2}", v) : ""));
         }

@@ -23,17 +23,19 @@ public sealed record FineTuneOptions
     /// <summary>The timm-layout .safetensors file whose backbone is kept; its head is replaced.</summary>
     public required string Weights { get; init; }
 
-    /// <summary>A zoo name (rexnet_100, ...).</summary>
-    public string Model { get; init; } = "rexnet_100";
+    /// <summary>A zoo name (rexnet_100, ...); null reads it from the weights (their rexnet.model metadata, else their shapes).</summary>
+    public string? Model { get; init; }
 
-    /// <summary>The .safetensors file to write: the backbone unchanged, the new head, the labels.</summary>
+    /// <summary>The .safetensors file to write: the backbone unchanged, the new head, the labels ("-" is standard output).
+    /// It may not be one of the inputs (the weights or an image), by any path or link.</summary>
     public required string Output { get; init; }
 
     public HeadTrainingOptions Training { get; init; } = new();
 
     public Augmentation Augment { get; init; } = Augmentation.None;
 
-    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+    /// <summary>Where features are extracted; the head is trained on the CPU.</summary>
+    public DeviceSpec Device { get; init; } = DeviceSpec.Auto;
 
     /// <summary>How images become tensors; the same preprocessing must be used for prediction later.</summary>
     public PreprocessOptions Preprocess { get; init; } = PreprocessOptions.Default;

@@ -44,7 +44,7 @@ internal static class FineTunedWeights
         }
         var metadata = new Dictionary<string, string>(file.Metadata, StringComparer.Ordinal)
         {
-            [WeightsMetadata.Model] = spec.Name,
+            [ModelIdentification.MetadataKey] = spec.Name,
             [WeightsMetadata.Labels] = WeightsMetadata.LabelsJson(labels),
             [SummaryKey] = summaryJson,
         };

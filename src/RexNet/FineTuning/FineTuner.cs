@@ -23,16 +23,17 @@ public static class FineTuner
         {
             throw new RexNetException(RexNetErrorCode.InvalidArgument, $"the extraction batch must be at least 1, got {options.ExtractionBatch}");
         }
-        CheckOutput(options);
+        OutputFile.Check(options.Output, [options.Weights]);
         var train = ClassFolderDataset.Load(options.TrainDirectory, "training");
         var validation = options.ValidationDirectory is { } valDir ? ClassFolderDataset.LoadValidation(valDir, train.Classes) : null;
+        OutputFile.Check(options.Output, [.. train.Samples.Select(s => s.Path), .. validation?.Samples.Select(s => s.Path) ?? []]);
 
         int largest = Math.Max(train.Samples.Count, validation?.Samples.Count ?? 0);
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = options.Model, Weights = options.Weights, Device = options.Device,
+            Model = options.Model, Weights = options.Weights,
             MaxBatch = Math.Min(options.ExtractionBatch, largest), Height = options.Preprocess.Size, Width = options.Preprocess.Size,
-        });
+        }.WithDevice(options.Device));
         notice?.Invoke($"{engine.Spec.Name} on {engine.Device} ({engine.DeviceReason}): {train.Classes.Count} classes, " +
                        $"{train.Samples.Count} training images{(validation is null ? "" : $", {validation.Samples.Count} validation images")}");
         var cache = options.CacheDirectory is { } dir ? new FeatureCache(dir) : null;
@@ -75,34 +76,6 @@ public static class FineTuner
             engine.FeatureCount, standardiser.KeptFeatures, history, foldedTop1, seconds);
         FineTunedWeights.Write(options.Weights, options.Output, engine.Spec, train.Classes, folded, Summary(options, report));
         return report;
-    }
-
-    /// <summary>Fails before any work when the output could not be written or would replace an input.</summary>
-    private static void CheckOutput(FineTuneOptions options)
-    {
-        string output = Path.GetFullPath(options.Output);
-        if (Directory.Exists(output))
-        {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"{options.Output}: the output is a folder; name the .safetensors file to write");
-        }
-        string? folder = Path.GetDirectoryName(output);
-        if (folder is not null && !Directory.Exists(folder))
-        {
-            throw new RexNetException(RexNetErrorCode.NotFound, $"{options.Output}: output directory '{folder}' does not exist");
-        }
-        if (SameFile(output, options.Weights))
-        {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument,
-                $"{options.Output}: the output is the input weights file; write the fine-tuned weights to a new file");
-        }
-    }
-
-    private static bool SameFile(string a, string b) => string.Equals(Resolve(a), Resolve(b), StringComparison.Ordinal);
-
-    private static string Resolve(string path)
-    {
-        var info = new FileInfo(path);
-        return (info.LinkTarget is not null ? info.ResolveLinkTarget(returnFinalTarget: true)?.FullName : null) ?? info.FullName;
     }
 
     private static (ExtractedFeatures, FeatureSetReport) Features(RexNetEngine engine, FineTuneOptions options, FeatureCache? cache, string set,

@@ -9,9 +9,16 @@ namespace RexNet.Weights;
 /// </summary>
 public static class WeightLoader
 {
-    public static FoldedModel Load(ModelSpec spec, string path)
+    public static FoldedModel Load(ModelSpec spec, string path) => Load(path, file => spec);
+
+    /// <summary>Loads the model named by <paramref name="model"/>, or, when it is null, the model the file holds
+    /// (its <c>rexnet.model</c> metadata, else its tensor shapes).</summary>
+    public static FoldedModel Load(string path, string? model = null) => Load(path, file => ModelIdentification.Identify(file, model));
+
+    private static FoldedModel Load(string path, Func<SafeTensorsFile, ModelSpec> specOf)
     {
         using var file = SafeTensorsFile.Open(path);
+        var spec = specOf(file);
         var stateDict = file.ReadAllFloat32();
         spec = WithHeadOf(spec, stateDict);
         try
@@ -20,7 +27,7 @@ public static class WeightLoader
         }
         catch (WeightMismatchException e)
         {
-            throw new WeightMismatchException($"{path}: {e.Message}");
+            throw new WeightMismatchException($"{path}: {e.Message}{ModelIdentification.Claim(file)}");
         }
     }
 

@@ -2,12 +2,10 @@ using RexNet.IO;
 
 namespace RexNet.Weights;
 
-/// <summary>The safetensors __metadata__ entries rexnet reads and writes; the format allows string values only.</summary>
+/// <summary>The class labels in safetensors __metadata__ (string values only, as the format requires); the model name
+/// is <see cref="ModelIdentification.MetadataKey"/>.</summary>
 internal static class WeightsMetadata
 {
-    /// <summary>The zoo name of the model the file holds, e.g. rexnet_100.</summary>
-    public const string Model = "rexnet.model";
-
     /// <summary>The class names in class-index order, as a JSON array of strings.</summary>
     public const string Labels = "rexnet.labels";
 

@@ -109,8 +109,9 @@ public sealed class FineTuneCommandTests(FineTuneTrees trees)
         { "empty class", 1, "training class folders without images (.jpeg, .jpg, .png): 'dogs'" },
         { "no readable image in a class", 1, "no readable training image in class 'broken'" },
         { "validation classes differ", 1, "validation classes differ from the training classes (not in training: 'dogs'; missing: 'space')" },
-        { "output is the weights", 2, "the output is the input weights file" },
-        { "output is a link to the weights", 2, "the output is the input weights file" },
+        { "output is the weights", 2, "refusing to overwrite an input" },
+        { "output is a link to the weights", 2, "refusing to overwrite an input" },
+        { "output is a training image", 2, "refusing to overwrite an input" },
         { "training folder missing", 1, "training folder not found" },
         { "output folder missing", 1, "does not exist" },
         { "bad learning rate", 2, "--lr must be a number in (0, 100], got '0'" },
@@ -139,6 +140,7 @@ public sealed class FineTuneCommandTests(FineTuneTrees trees)
             "output is the weights" => weights,
             "output is a link to the weights" => dir.File("link.safetensors"),
             "output folder missing" => dir.File("missing/out.safetensors"),
+            "output is a training image" => Path.Combine(train, "cat", "chelsea.png"),
             _ => dir.File("out.safetensors"),
         };
         if (why == "output is a link to the weights")
@@ -157,6 +159,7 @@ public sealed class FineTuneCommandTests(FineTuneTrees trees)
             ? ["finetune", train, "--weights", weights, "--no-cache"]
             : Args(train, weights, output, ["--epochs", "1", .. extra]);
         byte[] weightsBefore = File.ReadAllBytes(weights);
+        byte[] imageBefore = File.ReadAllBytes(Path.Combine(TestPaths.Images, "chelsea.png"));
         var before = Directory.GetFileSystemEntries(dir.Path).Order().ToArray();
 
         var r = CliRunner.Run(args);
@@ -166,6 +169,10 @@ public sealed class FineTuneCommandTests(FineTuneTrees trees)
         string error = r.StderrLines.Single(l => l.StartsWith("rexnet finetune: ", StringComparison.Ordinal));
         Assert.Contains(expected, error);
         Assert.Equal(weightsBefore, File.ReadAllBytes(weights));
+        if (why == "output is a training image")
+        {
+            Assert.Equal(imageBefore, File.ReadAllBytes(output));
+        }
         Assert.Equal(before, Directory.GetFileSystemEntries(dir.Path).Order().ToArray());
     }
 }

@@ -40,7 +40,7 @@ public sealed class FineTuneTrees : IDisposable
             Output = output,
             Training = new HeadTrainingOptions { Epochs = 15 },
             Augment = Augmentation.Flip,
-            Device = DeviceKind.Cpu,
+            Device = DeviceSpec.Cpu,
             Preprocess = Preprocess,
             DecodeWorkers = 1,
         });

@@ -16,9 +16,9 @@ public class HeadSizeAndLabelsTests
         return path;
     }
 
-    private static RexNetEngine Engine(string weights) => RexNetEngine.Create(new EngineOptions
+    private static RexNetEngine Engine(string weights, string? model = null) => RexNetEngine.Create(new EngineOptions
     {
-        Model = "rexnet_100", Weights = weights, Device = DeviceKind.Cpu, Height = 32, Width = 32,
+        Model = model, Weights = weights, Device = DeviceKind.Cpu, Height = 32, Width = 32,
     });
 
     [Fact]
@@ -31,6 +31,16 @@ public class HeadSizeAndLabelsTests
         var logits = new float[4];
         engine.Run(new float[engine.ImageElements], logits);
         Assert.All(logits, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void AFineTunedHeadWithoutMetadataIsStillItsBackbonesModel()
+    {
+        using var dir = TestPaths.TempDir();
+        string path = dir.File("timm-3-classes.safetensors");
+        SafeTensorsWriter.Write(path, RandomInit.Create(ModelSpec.FromZoo("rexnetr_130", 3), seed: 2));
+        var model = WeightLoader.Load(path);
+        Assert.Equal(("rexnetr_130", 3), (model.Spec.Name, model.Spec.NumClasses));
     }
 
     [Fact]
@@ -77,7 +87,7 @@ public class HeadSizeAndLabelsTests
             .Select(t => t.Name == "head.fc.weight" ? new TensorData(t.Name, [3, 7], new float[21]) : t).ToArray();
         string path = dir.File("w.safetensors");
         SafeTensorsWriter.Write(path, tensors);
-        var e = Assert.Throws<WeightMismatchException>(() => Engine(path));
+        var e = Assert.Throws<WeightMismatchException>(() => Engine(path, "rexnet_100"));
         Assert.Contains("tensor 'head.fc.weight' has shape [3, 7], expected [1000, 1280]", e.Message);
     }
 }
