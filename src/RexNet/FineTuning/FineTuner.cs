@@ -48,6 +48,9 @@ public static class FineTuner
             (var valFeatures, valReport) = Features(engine, options, cache, "validation", validation, false, extraction, notice, cancel);
             valSet = new LabelledFeatures(valFeatures.Features, valFeatures.SampleOfRow.Select(i => validation.Samples[i].Label).ToArray());
         }
+        var spec = engine.Spec;
+        // The backbone's buffers (on the GPU, perhaps) are not needed while the head trains.
+        engine.Dispose();
 
         var clock = Stopwatch.StartNew();
         var standardiser = FeatureStandardiser.Fit(trainSet.Features);
@@ -72,9 +75,9 @@ public static class FineTuner
         }
         double seconds = clock.Elapsed.TotalSeconds;
 
-        var report = new FineTuneReport(options.Output, engine.Spec.Name, train.Classes, trainReport, valReport,
-            engine.FeatureCount, standardiser.KeptFeatures, history, foldedTop1, seconds);
-        FineTunedWeights.Write(options.Weights, options.Output, engine.Spec, train.Classes, folded, Summary(options, report));
+        var report = new FineTuneReport(options.Output, spec.Name, train.Classes, trainReport, valReport,
+            spec.PenultimateChannels, standardiser.KeptFeatures, history, foldedTop1, seconds);
+        FineTunedWeights.Write(options.Weights, options.Output, spec, train.Classes, folded, Summary(options, report));
         return report;
     }
 
