@@ -13,7 +13,7 @@ internal sealed class FinetuneCommand : ICommand
     public string Usage => "TRAIN_DIR (--weights FILE | --pretrained) [--model NAME] --output OUT.safetensors [--val DIR] " +
                            "[--epochs 30] [--optimizer sgd|adamw] [--lr F] [--momentum 0.9] [--batch 64] [--weight-decay F] " +
                            "[--label-smoothing 0.1] [--no-balance] [--seed 0] [--augment none|flip] [--device auto|cpu|cuda|cuda:N] " +
-                           "[--preset timm|paddle] [--size N] [--crop-pct F] [--workers N] [--cache-dir DIR | --no-cache] [--json]";
+                           "[--preset timm|paddle] [--size N] [--crop-pct F] [--exif-orientation apply|ignore] [--workers N] [--cache-dir DIR | --no-cache] [--json]";
     public IReadOnlyCollection<string> Flags =>
     [
         .. ModelArguments.WeightFlags, .. ModelArguments.PreprocessFlags, "output", "val", "epochs", "optimizer", "lr", "momentum",
@@ -50,7 +50,8 @@ internal sealed class FinetuneCommand : ICommand
         {
             throw new UsageException("--json and --output - would both write to standard output: name an output file");
         }
-        var preprocess = ModelArguments.Preprocess(args);
+        // As predict sees photos later: upright, as their EXIF orientation says.
+        var preprocess = ModelArguments.Preprocess(args, Imaging.ExifOrientation.Apply);
         var device = ModelArguments.Device(args, DeviceSpec.Auto);
         var augment = args.GetEnum("augment", Augmentation.None);
         int workers = args.GetInt("workers", Math.Max(1, Environment.ProcessorCount / 2), 1, 256);
@@ -143,7 +144,11 @@ internal sealed class FinetuneCommand : ICommand
                 class_balance = t.ClassBalance,
                 seed = t.Seed,
                 augment = options.Augment.ToString().ToLowerInvariant(),
-                preprocess = new { preset = options.Preprocess.Preset.ToString().ToLowerInvariant(), size = options.Preprocess.Size, crop_pct = options.Preprocess.CropPct },
+                preprocess = new
+                {
+                    preset = options.Preprocess.Preset.ToString().ToLowerInvariant(), size = options.Preprocess.Size, crop_pct = options.Preprocess.CropPct,
+                    exif_orientation = options.Preprocess.ExifOrientation.ToString().ToLowerInvariant(),
+                },
             },
             epochs = report.Epochs.Select(e => new
             {

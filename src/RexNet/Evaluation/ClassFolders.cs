@@ -12,7 +12,8 @@ internal sealed record ClassFolder(string Name, string Path, IReadOnlyList<strin
 /// </summary>
 internal static class ClassFolders
 {
-    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png" };
+    /// <summary>The formats the decoder reads (it goes by the file's signature; the extension only picks the files).</summary>
+    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp" };
 
     public static string ExtensionList => string.Join(", ", ImageExtensions.Order(StringComparer.Ordinal));
 

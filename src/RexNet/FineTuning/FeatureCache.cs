@@ -11,7 +11,7 @@ namespace RexNet.FineTuning;
 /// <summary>
 /// Extracted features on disk, so that training again with other settings skips the backbone. An entry is a
 /// .safetensors file named by a SHA-256 key over everything the features depend on: the weights file's content,
-/// the model, the preprocessing, mirroring, and each image's path, size and modification time. An entry that is
+/// the model, the preprocessing (EXIF orientation included), mirroring, and each image's path, size and modification time. An entry that is
 /// unreadable or does not match its key is a miss and is overwritten; writes are atomic. The images that could not
 /// be read are kept in the entry as path, error pairs, so that a hit lists them as the first run did.
 /// </summary>
@@ -42,7 +42,7 @@ internal sealed class FeatureCache(string directory)
         Field("format", FormatVersion.ToString(inv));
         Field("weights", Convert.ToHexString(HashFile(weightsPath)));
         Field("model", model);
-        Field("preprocess", string.Create(inv, $"{preprocess.Preset}/{preprocess.Size}/{preprocess.CropPct:R}"));
+        Field("preprocess", string.Create(inv, $"{preprocess.Preset}/{preprocess.Size}/{preprocess.CropPct:R}/{preprocess.ExifOrientation}"));
         Field("mirrored", mirrored ? "yes" : "no");
         foreach (string image in images)
         {

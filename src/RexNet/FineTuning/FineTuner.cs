@@ -168,7 +168,7 @@ public static class FineTuner
             w.WriteNumber("seed", t.Seed);
             w.WriteString("augment", options.Augment.ToString().ToLowerInvariant());
             w.WriteString("preprocess", string.Create(CultureInfo.InvariantCulture,
-                $"{options.Preprocess.Preset.ToString().ToLowerInvariant()} {options.Preprocess.Size} crop_pct {options.Preprocess.CropPct}"));
+                $"{options.Preprocess.Preset.ToString().ToLowerInvariant()} {options.Preprocess.Size} crop_pct {options.Preprocess.CropPct} exif {options.Preprocess.ExifOrientation.ToString().ToLowerInvariant()}"));
             w.WriteNumber("train_top1", report.Final.TrainTop1);
             if (report.Final.ValTop1 is { } top1)
             {

@@ -106,7 +106,7 @@ public sealed class FineTuneCommandTests(FineTuneTrees trees)
     public static TheoryData<string, int, string> BadRuns => new()
     {
         { "one class", 1, "training set has one class folder ('cat'): a classifier needs at least two" },
-        { "empty class", 1, "training class folders without images (.jpeg, .jpg, .png): 'dogs'" },
+        { "empty class", 1, "training class folders without images (.bmp, .gif, .jpeg, .jpg, .png, .webp): 'dogs'" },
         { "no readable image in a class", 1, "no readable training image in class 'broken'" },
         { "validation classes differ", 1, "validation classes differ from the training classes (not in training: 'dogs'; missing: 'space')" },
         { "output is the weights", 2, "refusing to overwrite an input" },
