@@ -42,6 +42,10 @@ public sealed class RexNetEngine : IDisposable
     /// </summary>
     public IReadOnlyList<string> ClassLabels { get; }
 
+    /// <summary>False when the weights name no classes and the head is not ImageNet-1k's, so that
+    /// <see cref="ClassLabels"/> are only the placeholders class_0 …; a server may then report indices alone.</summary>
+    public bool HasClassNames { get; }
+
     public int FeatureCount => Spec.PenultimateChannels;
     public int ImageElements => ModelSpec.InputChannels * Height * Width;
 
@@ -56,6 +60,7 @@ public sealed class RexNetEngine : IDisposable
         _backend = backend;
         Spec = model.Spec;
         ClassLabels = ModelLabels.Resolve(model.Labels, Spec.NumClasses);
+        HasClassNames = ModelLabels.AreNamed(model.Labels, Spec.NumClasses);
         MaxBatch = options.MaxBatch;
         Height = options.Height;
         Width = options.Width;

@@ -12,6 +12,9 @@ internal static class ModelLabels
     public static IReadOnlyList<string> Resolve(IReadOnlyList<string>? declared, int numClasses) =>
         declared ?? ImageNetDefault(numClasses) ?? Enumerable.Range(0, numClasses).Select(i => string.Create(CultureInfo.InvariantCulture, $"class_{i}")).ToArray();
 
+    /// <summary>Whether <see cref="Resolve"/> gives real names (declared, or ImageNet-1k's) rather than class_N placeholders.</summary>
+    public static bool AreNamed(IReadOnlyList<string>? declared, int numClasses) => declared is not null || ImageNetDefault(numClasses) is not null;
+
     /// <summary>ImageNet-1k's names for a head of 1000 classes whose weights name none; otherwise null.</summary>
     public static IReadOnlyList<string>? ImageNetDefault(int numClasses) => numClasses == ImageNetClasses.Count ? ImageNetClasses.Labels : null;
 
