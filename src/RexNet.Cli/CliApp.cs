@@ -15,6 +15,7 @@ internal static class CliApp
         new ZooCommand(),
         new PredictCommand(),
         new EvalCommand(),
+        new FinetuneCommand(),
         new PreprocessCommand(),
         new RunCommand(),
         new InitCommand(),

@@ -48,13 +48,17 @@ internal sealed class EvalCommand : RexNetCommand
     {
         string root = parse.GetValue(_root)!;
         string? list = parse.GetValue(_list);
-        var samples = list is not null ? EvalDataset.FromListFile(root, list) : EvalDataset.FromImageFolder(root);
-        if (samples.Count == 0)
-        {
-            throw new IO.InvalidInputFileException(list ?? root, $"no images to evaluate ({Imaging.ImageFiles.ExtensionList})");
-        }
         string? file = parse.GetValue(_weights.Weights);
-        var target = _report.Open(parse, console, [.. new[] { file, list }.OfType<string>(), .. samples.Select(s => s.Path)]);
+        // The paths are checked before the hub is contacted; the samples need the engine, whose labels name the classes.
+        if (!Directory.Exists(root))
+        {
+            throw new IO.InvalidInputFileException(root, "evaluation folder not found", RexNetErrorCode.NotFound);
+        }
+        if (list is not null && !File.Exists(list))
+        {
+            throw new IO.InvalidInputFileException(list, "list file not found", RexNetErrorCode.NotFound);
+        }
+        var target = _report.Open(parse, console, new[] { file, list }.OfType<string>());
         int? threads = CliOptions.Threads(parse, _threads, console, Name);
 
         var (weights, model) = _weights.Resolve(parse, console);
@@ -63,11 +67,19 @@ internal sealed class EvalCommand : RexNetCommand
         int workers = parse.GetValue(_workers);
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = entry.Name, Weights = weights, MaxBatch = Math.Min(parse.GetValue(_batch), samples.Count),
+            Model = entry.Name, Weights = weights, MaxBatch = parse.GetValue(_batch),
             Height = preprocess.Height, Width = preprocess.Width, Threads = threads,
         }.WithDevice(parse.GetValue(_device)));
+        var samples = list is not null ? EvalDataset.FromListFile(root, list, engine.NumClasses) : EvalDataset.FromImageFolder(root, engine.ClassLabels);
+        if (samples.Count == 0)
+        {
+            throw new IO.InvalidInputFileException(list ?? root, $"no images to evaluate ({Imaging.ImageFiles.ExtensionList})");
+        }
+        // Every input is known now, and nothing has run yet.
+        target.Check([.. new[] { weights, list }.OfType<string>(), .. samples.Select(s => s.Path)]);
+        int batch = Math.Min(engine.MaxBatch, samples.Count);
         var inv = CultureInfo.InvariantCulture;
-        console.Error.WriteLine($"{engine.Spec.Name} on {engine.Device} ({engine.DeviceReason}): {samples.Count} images, batch {engine.MaxBatch}, " +
+        console.Error.WriteLine($"{engine.Spec.Name} on {engine.Device} ({engine.DeviceReason}): {samples.Count} images, {engine.NumClasses} classes, batch {batch}, " +
                                 $"{workers} decoders, {preprocess.Height}x{preprocess.Width} crop {preprocess.CropPct.ToString(inv)}");
         var line = new ProgressLine(console, tenthsWhenRedirected: true);
         var report = Evaluator.Evaluate(engine, samples, new EvalOptions { Preprocess = preprocess, DecodeWorkers = workers },
@@ -90,7 +102,7 @@ internal sealed class EvalCommand : RexNetCommand
         summary.WriteLine(string.Format(inv, "{0}: {1} images, {2} evaluated, {3} unreadable", engine.Spec.Name, report.Images, report.Evaluated, unreadable.Length));
         summary.WriteLine(string.Format(inv, "top-1 {0:P2} ({1}/{3})  top-5 {2:P2} ({4}/{3})  {5:F1} images/s",
             report.Top1, report.Top1Correct, report.Top5, report.Evaluated, report.Top5Correct, report.ImagesPerSecond));
-        var result = new EvalResult(engine.Spec.Name, engine.Device.ToString().ToLowerInvariant(), weights, root, list, engine.MaxBatch,
+        var result = new EvalResult(engine.Spec.Name, engine.Device.ToString().ToLowerInvariant(), weights, root, list, batch,
             PreprocessSettings.Of(preprocess), report.Images, report.Evaluated, report.Top1, report.Top5, report.Top1Correct, report.Top5Correct,
             ModelCost.Compute(engine.Spec).TrainableParameters, report.Seconds, report.ImagesPerSecond, unreadable);
         target.Write(result, Csv);

@@ -51,7 +51,10 @@ internal sealed class ExportOnnxCommand : RexNetCommand
         var (weightsPath, model) = _weights.Resolve(parse, console);
 
         using var weights = SafeTensorsFile.Open(weightsPath);
-        var spec = ModelIdentification.Identify(weights, model);
+        var stateDict = weights.ReadAllFloat32();
+        // The head's size and labels come from the weights; a labels file must name every one of its classes.
+        var spec = WeightLoader.WithHeadOf(ModelIdentification.Identify(weights, model), stateDict);
+        var declared = WeightsMetadata.ReadLabels(weightsPath, weights.Metadata, spec.NumClasses);
         var preprocess = _preprocess.Resolve(parse, ModelZoo.Get(spec.Name).Pretrained);
         bool dynamic = parse.GetValue(_dynamic);
         var options = new OnnxExportOptions
@@ -64,14 +67,13 @@ internal sealed class ExportOnnxCommand : RexNetCommand
             Preprocess = preprocess,
             ClassLabels = labels is null ? null : ReadLabels(labels, spec.NumClasses),
         };
-        var stateDict = weights.ReadAllFloat32();
         bool keepBn = parse.GetValue(_keepBn);
         OnnxModel onnx;
         try
         {
             onnx = keepBn
-                ? OnnxExporter.ExportWithBatchNorm(spec, stateDict, options)
-                : OnnxExporter.ExportFolded(BatchNormFolding.Fold(spec, stateDict), options);
+                ? OnnxExporter.ExportWithBatchNorm(spec, stateDict, options, declared)
+                : OnnxExporter.ExportFolded(BatchNormFolding.Fold(spec, stateDict) with { Labels = declared }, options);
         }
         catch (WeightMismatchException e)
         {
@@ -83,8 +85,8 @@ internal sealed class ExportOnnxCommand : RexNetCommand
         bool labelled = onnx.Metadata.ContainsKey("rexnet.class_labels");
         _output.Summarise(parse, console,
             $"wrote {output}: {spec.Name}, opset {onnx.Opset} (IR {onnx.IrVersion}), input {sizes}, BatchNorm {(keepBn ? "kept" : "folded")}, " +
-            $"{onnx.NodeCount} nodes, {onnx.ParameterCount:N0} parameters, {(labelled ? "labels embedded" : "no labels embedded")}",
-            new ExportSummary(output, spec.Name, weightsPath, onnx.Opset, onnx.IrVersion, sizes, keepBn, onnx.NodeCount, onnx.ParameterCount, labelled,
+            $"{onnx.NodeCount} nodes, {onnx.ParameterCount:N0} parameters, {spec.NumClasses} classes, {(labelled ? "labels embedded" : "no labels embedded")}",
+            new ExportSummary(output, spec.Name, weightsPath, onnx.Opset, onnx.IrVersion, sizes, keepBn, onnx.NodeCount, onnx.ParameterCount, spec.NumClasses, labelled,
                 PreprocessSettings.Of(preprocess)));
         return ExitCodes.Ok;
     }

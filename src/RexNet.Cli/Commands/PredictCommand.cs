@@ -7,7 +7,8 @@ using RexNet.Imaging;
 namespace RexNet.Cli.Commands;
 
 /// <summary>
-/// `rexnet predict`: the top classes of images and folders of images. Each batch's results are printed as soon as
+/// `rexnet predict`: the top classes of images and folders of images, named by the weights' labels (ImageNet-1k for
+/// timm's, a fine-tuned head's own). Each batch's results are printed as soon as
 /// it has run; an image that cannot be read is reported and skipped, and the exit code is 1 at the end.
 /// </summary>
 internal sealed class PredictCommand : RexNetCommand
@@ -26,7 +27,7 @@ internal sealed class PredictCommand : RexNetCommand
     private readonly Option<int?> _threads = CliOptions.Threads();
     private readonly ReportOptions _report = new(csv: true);
 
-    public PredictCommand() : base("predict", "Classify images: the top-k classes with probabilities, printed as each batch is ready; unreadable images are reported and skipped (exit 1).")
+    public PredictCommand() : base("predict", "Classify images: the top-k classes (ImageNet-1k, or a fine-tuned head's labels) with probabilities, printed as each batch is ready; unreadable images are reported and skipped (exit 1).")
     {
         Add(_images);
         _weights.AddTo(this);

@@ -47,6 +47,17 @@ internal static class CliOptions
             },
         };
 
+    /// <summary>A finite number in [min, max] (min itself left out when <paramref name="minExclusive"/>); null when not given.</summary>
+    public static Option<double?> OptionalNumber(string name, string description, double min, double max, bool minExclusive = false) =>
+        new(name) { Description = description, HelpName = "F", CustomParser = r => ParseNumber(r, name, min, max, minExclusive) };
+
+    public static Option<double> Number(string name, string description, double defaultValue, double min, double max) =>
+        new(name)
+        {
+            Description = description, HelpName = "F", DefaultValueFactory = _ => defaultValue,
+            CustomParser = r => ParseNumber(r, name, min, max, minExclusive: false) ?? defaultValue,
+        };
+
     /// <summary>A fraction in (0, 1]: --crop-pct.</summary>
     public static Option<double?> Fraction(string name, string description) =>
         new(name)
@@ -130,6 +141,19 @@ internal static class CliOptions
                                     "of this machine; the extra threads only take turns on them");
         }
         return threads;
+    }
+
+    private static double? ParseNumber(ArgumentResult r, string name, double min, double max, bool minExclusive)
+    {
+        string text = r.Tokens[0].Value;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v) ||
+            v < min || (minExclusive && v == min) || v > max)
+        {
+            var inv = CultureInfo.InvariantCulture;
+            r.AddError($"{name} must be a number in {(minExclusive ? "(" : "[")}{min.ToString(inv)}, {max.ToString(inv)}], got '{text}'");
+            return null;
+        }
+        return v;
     }
 
     private static int ParseInt(ArgumentResult r, string name, int min, int max)

@@ -19,6 +19,7 @@ namespace RexNet.Cli.Reports;
 [JsonSerializable(typeof(PredictReport))]
 [JsonSerializable(typeof(EvalResult))]
 [JsonSerializable(typeof(BenchServeReport))]
+[JsonSerializable(typeof(FinetuneSummary))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 /// <summary>Writes a report as JSON. Text is escaped only where JSON requires it (quotes, backslashes, control

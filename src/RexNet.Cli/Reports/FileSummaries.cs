@@ -12,7 +12,7 @@ internal sealed record RunSummary(string Input, string Output, string Model, str
 /// <summary>What `rexnet export-onnx` wrote.</summary>
 internal sealed record ExportSummary(
     string Output, string Model, string Weights, int Opset, long IrVersion, string InputShape, bool BatchNormKept, int Nodes, long Parameters,
-    bool LabelsEmbedded, PreprocessSettings Preprocess);
+    int Classes, bool LabelsEmbedded, PreprocessSettings Preprocess);
 
 /// <summary>The preprocessing a result was made with, as every report writes it.</summary>
 internal sealed record PreprocessSettings(string Preset, int Height, int Width, double CropPct, int ScaleHeight, int ScaleWidth, string ExifOrientation)

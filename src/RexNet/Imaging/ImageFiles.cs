@@ -2,15 +2,16 @@ using RexNet.IO;
 
 namespace RexNet.Imaging;
 
-/// <summary>Which files in a folder are images (evaluation sets, predict's folders): the extensions of the formats
-/// the decoder reads (<see cref="ImageFormat"/>), as torchvision's ImageFolder picks files by extension.</summary>
+/// <summary>Which files in a folder are images (evaluation and fine-tuning sets, predict's folders): the extensions of
+/// the formats the decoder reads (<see cref="ImageFormat"/>; it goes by the file's signature, the extension only picks
+/// the files), as torchvision's ImageFolder picks files by extension.</summary>
 internal static class ImageFiles
 {
     public static IReadOnlySet<string> Extensions { get; } =
         new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp" };
 
-    /// <summary>"jpg, jpeg, png": for messages.</summary>
-    public static string ExtensionList => string.Join(", ", Extensions.Select(e => e.TrimStart('.')));
+    /// <summary>".bmp, .gif, .jpeg, ...": for messages.</summary>
+    public static string ExtensionList => string.Join(", ", Extensions.Order(StringComparer.Ordinal));
 
     public static bool IsImage(string path) => Extensions.Contains(Path.GetExtension(path));
 

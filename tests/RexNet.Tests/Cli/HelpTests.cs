@@ -75,7 +75,7 @@ public partial class HelpTests
         Assert.Equal(0, help.ExitCode);
         foreach (var command in CliApp.CreateCommands())
         {
-            Assert.Matches($"\n  {Regex.Escape(command.Name)}( <[A-Z]+>)? +{Regex.Escape(command.Description!)}\n", help.Stdout);
+            Assert.Matches($"\n  {Regex.Escape(command.Name)}( <[A-Z_]+>)? +{Regex.Escape(command.Description!)}\n", help.Stdout);
         }
         Assert.Contains("Exit codes:\n  0   success\n  1   ", help.Stdout);
         Assert.Contains("\n  2   usage", help.Stdout);
