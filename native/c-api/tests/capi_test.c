@@ -13,6 +13,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,6 +456,15 @@ typedef struct worker {
     char message[512];
 } worker;
 
+static pthread_mutex_t progress_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int runs_done(worker* wk) {
+    pthread_mutex_lock(&progress_lock);
+    int done = wk->ok + wk->wrong;
+    pthread_mutex_unlock(&progress_lock);
+    return done;
+}
+
 static void* run_worker(void* arg) {
     worker* wk = (worker*)arg;
     const parity* p = wk->p;
@@ -473,8 +483,10 @@ static void* run_worker(void* arg) {
         char detail[256];
         if (status == REXNET_OK) {
             int good = close_enough(logits, p->logits, (size_t)1000 * p->c.batch, detail, sizeof detail);
+            pthread_mutex_lock(&progress_lock);
             wk->ok += good;
             wk->wrong += !good;
+            pthread_mutex_unlock(&progress_lock);
         } else if (status == REXNET_ERR_BUSY) {
             wk->busy++;
         } else if (status == REXNET_ERR_INVALID_ARGUMENT && strstr(rexnet_last_error(), "not a live engine")) {
@@ -542,18 +554,16 @@ static void test_threads(const char* dir) {
     check(ok >= 1, "a shared engine: calls got through", detail);
     printf("# shared engine: %s\n", detail);
 
-    /* destroy while another thread keeps running */
+    /* destroy while another thread keeps running: it runs back to back, so destroy lands mid-call */
     worker racer;
     memset(&racer, 0, sizeof racer);
     racer.p = &p;
     racer.engine = shared;
-    racer.runs = 1000000;
+    racer.runs = 1000; /* a bound, should destroy never reach it */
     pthread_create(&threads[0], NULL, run_worker, &racer);
-    float logits[1000];
-    int status;
-    do {
-        status = rexnet_engine_run(shared, p.input, 1, logits, 1000); /* until the racer is surely running */
-    } while (status == REXNET_OK);
+    while (runs_done(&racer) < 2) {
+        sched_yield();
+    }
     rexnet_engine_destroy(shared);
     check(rexnet_last_error()[0] == 0, "destroy while another thread runs", rexnet_last_error());
     pthread_join(threads[0], NULL);

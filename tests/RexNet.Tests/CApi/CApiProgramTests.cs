@@ -1,0 +1,67 @@
+using RexNet.Tests.Support;
+
+namespace RexNet.Tests.CApi;
+
+/// <summary>
+/// native/c-api/tests/capi_test.c (gcc -std=c99) and wrapper_test.cpp (g++ -std=c++11) against the
+/// NativeAOT librexnet.so: parity with timm through the C ABI, every error path, threads, image files.
+/// </summary>
+public class CApiProgramTests
+{
+    public static TheoryData<string> Cases => ["rexnet_100_b2_224", "rexnetr_100_b1_192x160"];
+
+    internal static string Case(string name) => TestPaths.RequireSharedFolder(Path.Combine(TestPaths.Parity, name));
+
+    internal static string Images => TestPaths.RequireSharedFolder(TestPaths.Images);
+
+    internal static void Passes(ProcessResult result)
+    {
+        Assert.True(result.ExitCode == 0 && !result.Stdout.Contains("not ok", StringComparison.Ordinal), result.ToString());
+        Assert.Contains("ok - ", result.Stdout);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void LogitsAndFeaturesMatchTimm(string caseName)
+    {
+        string dir = Case(caseName);
+        var build = CApiBuild.For(NativeTarget.X64);
+        Passes(build.Run(build.Compile("tests/capi_test.c"), "parity", dir));
+    }
+
+    [Fact]
+    public void EveryErrorPathReturnsItsStatusAndMessage()
+    {
+        string dir = Case("rexnetr_100_b1_192x160");
+        string images = Images;
+        var build = CApiBuild.For(NativeTarget.X64);
+        using var tmp = TestPaths.TempDir();
+        Passes(build.Run(build.Compile("tests/capi_test.c"), "errors", dir, images, tmp.Path));
+    }
+
+    [Fact]
+    public void EnginesRunOnSeveralThreadsAndAnEngineIsOneCallAtATime()
+    {
+        string dir = Case("rexnetr_100_b1_192x160");
+        var build = CApiBuild.For(NativeTarget.X64);
+        Passes(build.Run(build.Compile("tests/capi_test.c"), "threads", dir));
+    }
+
+    [Fact]
+    public void ImageFilesClassifyAsTimmsTensorsDo()
+    {
+        string dir = Case("rexnet_100_b2_224");
+        string images = Images;
+        var build = CApiBuild.For(NativeTarget.X64);
+        Passes(build.Run(build.Compile("tests/capi_test.c"), "classify", dir, images));
+    }
+
+    [Fact]
+    public void CppWrapperOwnsTheEngineAndThrowsTheStatus()
+    {
+        string dir = Case("rexnetr_100_b1_192x160");
+        string images = Images;
+        var build = CApiBuild.For(NativeTarget.X64);
+        Passes(build.Run(build.Compile("tests/wrapper_test.cpp"), dir, images));
+    }
+}
