@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Builds the C API: OUTDIR/librexnet.so (NativeAOT, self-contained: needs only libc and libm) with
-# OUTDIR/rexnet.h and OUTDIR/rexnet.hpp beside it.
+# Builds the C API: OUTDIR/librexnet.so (NativeAOT, self-contained: no .NET needed to run it) with
+# OUTDIR/rexnet.h and OUTDIR/rexnet.hpp beside it, and any native library from a package that the
+# engine loads at run time (ship those next to librexnet.so).
 #
 #   bash native/c-api/build.sh OUTDIR [--rid linux-x64|linux-arm64]
 #
-# Needs the .NET SDK, clang and lld; linux-arm64 from an x64 host also needs Debian's arm64 cross
-# libraries (libc6-dev-arm64-cross, libgcc-12-dev-arm64-cross), which clang finds by itself. Packages
-# come from NuGet (the SDK picks the NativeAOT compiler for its runtime version).
+# Needs the .NET SDK, clang and llvm-objcopy (Debian: clang, llvm). linux-arm64 from an x64 host also
+# needs Debian's arm64 cross toolchain pieces (binutils-aarch64-linux-gnu, libc6-dev-arm64-cross,
+# libgcc-12-dev-arm64-cross), which clang finds by itself. Packages come from NuGet (the SDK picks
+# the NativeAOT compiler for its runtime version).
 #
 # A build is cached by a hash of everything it is made from (sources, project files, SDK version,
 # RID) under ${REXNET_BUILD_CACHE:-${XDG_CACHE_HOME:-~/.cache}/rexnet/c-api}: the same inputs are
@@ -47,6 +49,7 @@ inputs_hash() {
       native/c-api/rexnet.h native/c-api/rexnet.hpp
     ls NuGet.Config nuget.config 2>/dev/null | xargs -r sha256sum
     dotnet --version
+    clang --version | head -n 1
     echo "$rid"
   ) | sha256sum | cut -c1-32
 }
@@ -58,7 +61,7 @@ mkdir -p "$out"
 if [ "$cache_root" != "off" ]; then
   cached="$cache_root/$rid-$(inputs_hash)"
   if [ -f "$cached/librexnet.so" ]; then
-    for f in "${products[@]}"; do cp -f "$cached/$f" "$out/$f"; done
+    cp -f "$cached"/* "$out/"
     echo "build.sh: $rid librexnet.so from the cache ($cached)"
     exit 0
   fi
@@ -75,6 +78,14 @@ if ! dotnet publish "$here/RexNet.CApi/RexNet.CApi.csproj" -c Release -r "$rid" 
   exit 1
 fi
 cp "$work/publish/librexnet.so" "$here/rexnet.h" "$here/rexnet.hpp" "$work/"
+# Native libraries from packages (e.g. an image decoder's) travel next to librexnet.so, whose
+# RUNPATH ($ORIGIN) finds them there.
+for f in "$work/publish"/*.so; do
+  name="$(basename "$f")"
+  [ -e "$f" ] && [ "$name" != librexnet.so ] || continue
+  cp "$f" "$work/"
+  products+=("$name")
+done
 
 if [ "$cache_root" != "off" ]; then
   mkdir -p "$cache_root"
