@@ -5,12 +5,12 @@ namespace RexNet.CApi;
 internal enum Status
 {
     Ok = 0,
-    InvalidArgument = 1,
-    InvalidFile = 2,
-    NotFound = 3,
-    DeviceUnavailable = 4,
-    DeviceFailure = 5,
-    Internal = 6,
+    InvalidArgument = RexNetErrorCode.InvalidArgument,
+    InvalidFile = RexNetErrorCode.InvalidFile,
+    NotFound = RexNetErrorCode.NotFound,
+    DeviceUnavailable = RexNetErrorCode.DeviceUnavailable,
+    DeviceFailure = RexNetErrorCode.DeviceFailure,
+    Internal = RexNetErrorCode.Internal,
 
     /// <summary>Another thread is inside a call on the same engine.</summary>
     Busy = 7,
@@ -21,13 +21,7 @@ internal enum Status
 
 internal static class StatusMapping
 {
-    public static Status FromCode(RexNetErrorCode code) => code switch
-    {
-        RexNetErrorCode.InvalidArgument => Status.InvalidArgument,
-        RexNetErrorCode.InvalidFile => Status.InvalidFile,
-        RexNetErrorCode.NotFound => Status.NotFound,
-        RexNetErrorCode.DeviceUnavailable => Status.DeviceUnavailable,
-        RexNetErrorCode.DeviceFailure => Status.DeviceFailure,
-        _ => Status.Internal,
-    };
+    /// <summary>A code the C API does not know yet (added to the library later) is reported as internal.</summary>
+    public static Status FromCode(RexNetErrorCode code) =>
+        Enum.IsDefined(code) && (int)code <= (int)Status.Internal ? (Status)(int)code : Status.Internal;
 }

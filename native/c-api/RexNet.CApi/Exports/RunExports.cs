@@ -6,58 +6,44 @@ namespace RexNet.CApi.Exports;
 internal static unsafe class RunExports
 {
     [UnmanagedCallersOnly(EntryPoint = "rexnet_engine_run")]
-    public static int Run(nint engine, float* input, int batch, float* logits, nuint logitsCapacity)
-    {
-        try
-        {
-            using var lease = EngineRegistry.Acquire(engine);
-            var e = lease.Engine;
-            var source = Input(e, input, batch);
-            var destination = Output(logits, logitsCapacity, batch, e.NumClasses, "logits");
-            e.Run(source, destination);
-            return Boundary.Succeed();
-        }
-        catch (Exception ex)
-        {
-            return Boundary.Fail(ex);
-        }
-    }
+    public static int Run(nint engine, float* input, int batch, float* logits, nuint logitsCapacity) =>
+        RunInto(engine, input, batch, logits, logitsCapacity, features: false);
 
     [UnmanagedCallersOnly(EntryPoint = "rexnet_engine_features")]
-    public static int Features(nint engine, float* input, int batch, float* features, nuint featuresCapacity)
+    public static int Features(nint engine, float* input, int batch, float* features, nuint featuresCapacity) =>
+        RunInto(engine, input, batch, features, featuresCapacity, features: true);
+
+    private static int RunInto(nint engine, float* input, int batch, float* output, nuint capacity, bool features)
     {
         try
         {
             using var lease = EngineRegistry.Acquire(engine);
             var e = lease.Engine;
-            var source = Input(e, input, batch);
-            var destination = Output(features, featuresCapacity, batch, e.FeatureCount, "features");
-            e.RunFeatures(source, destination);
+            if (input is null)
+            {
+                throw new RexNetException(RexNetErrorCode.InvalidArgument, "input is NULL");
+            }
+            if (batch < 1 || batch > e.MaxBatch)
+            {
+                throw new RexNetException(RexNetErrorCode.InvalidArgument, $"batch {batch} is outside 1..{e.MaxBatch} (this engine's max_batch)");
+            }
+            // The caller vouches for the input's length; the batch is what we can check.
+            var source = new ReadOnlySpan<float>(input, batch * e.ImageElements);
+            string name = features ? "features" : "logits";
+            var destination = Output(output, capacity, batch, features ? e.FeatureCount : e.NumClasses, name);
+            if (features)
+            {
+                e.RunFeatures(source, destination);
+            }
+            else
+            {
+                e.Run(source, destination);
+            }
             return Boundary.Succeed();
         }
         catch (Exception ex)
         {
             return Boundary.Fail(ex);
-        }
-    }
-
-    /// <summary>batch images of [3, H, W] floats; the caller vouches for the length, we check the count.</summary>
-    public static ReadOnlySpan<float> Input(RexNetEngine engine, float* input, int batch)
-    {
-        if (input is null)
-        {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument, "input is NULL");
-        }
-        RequireBatch(engine, batch);
-        return new ReadOnlySpan<float>(input, batch * engine.ImageElements);
-    }
-
-    public static void RequireBatch(RexNetEngine engine, int batch)
-    {
-        if (batch < 1 || batch > engine.MaxBatch)
-        {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument,
-                $"batch {batch} is outside 1..{engine.MaxBatch} (this engine's max_batch)");
         }
     }
 
