@@ -12,7 +12,7 @@ internal sealed class PreprocessCommand : ICommand
     public IReadOnlyCollection<string> Flags => ["output", .. ModelArguments.PreprocessFlags];
     public IReadOnlyCollection<string> Switches => [];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         if (args.Positionals.Count != 1)
         {
@@ -21,8 +21,9 @@ internal sealed class PreprocessCommand : ICommand
         string image = args.Positionals[0];
         string output = args.Require("output");
         var options = ModelArguments.Preprocess(args);
+        OutputFile.Check(output, [image]);
         float[] tensor = ImagePreprocessor.Preprocess(image, options);
-        NpyFile.WriteFloat32(output, [1, 3, options.Size, options.Size], tensor);
+        OutputFile.Write(output, s => NpyFile.WriteFloat32(s, [1, 3, options.Size, options.Size], tensor), rawStdout);
         stderr.WriteLine($"{image} -> {output} [1, 3, {options.Size}, {options.Size}] ({options.Preset.ToString().ToLowerInvariant()}, " +
                          $"short side {options.ResizeShortSide})");
         return CommandLine.ExitOk;
