@@ -81,7 +81,7 @@ const char* rexnet_last_error(void);
    device:       "auto" (CUDA when usable, else the CPU; rexnet_engine_device says which and
                  rexnet_engine_device_reason why), "cpu", "cuda" (the first GPU) or "cuda:N".
                  Asking for CUDA never falls back: it fails with REXNET_ERR_DEVICE_UNAVAILABLE.
-   max_batch:    the largest batch a run may pass, at least 1.
+   max_batch:    the largest batch a run may pass, 1..1024 (every size up to it is planned here).
    height/width: the input size of every run, e.g. 224 x 224.
    engine:       receives the engine, or NULL when creation fails.
    Uses one CPU worker thread per core; rexnet_engine_create_with_options chooses. */
@@ -123,11 +123,11 @@ int rexnet_engine_feature_count(const rexnet_engine* engine);
 /* The max_batch the engine was created with. -1 for a NULL or destroyed engine. */
 int rexnet_engine_max_batch(const rexnet_engine* engine);
 
-/* "cpu" or "cuda": what the engine runs on. Owned by the engine, valid until it is destroyed; NULL for
+/* "cpu" or "cuda:N": what the engine runs on (for "auto", what it chose). Owned by the engine, valid until it is destroyed; NULL for
    a NULL or destroyed engine. */
 const char* rexnet_engine_device(const rexnet_engine* engine);
 
-/* Why that device: "CPU requested", "CUDA requested", or for "auto" e.g.
+/* Why that device: "CPU requested", "CUDA requested (cuda:0)", or for "auto" e.g.
    "CPU: no NVIDIA driver (libcuda.so.1 not found)".
    Lifetime as rexnet_engine_device. */
 const char* rexnet_engine_device_reason(const rexnet_engine* engine);

@@ -15,33 +15,24 @@ internal static unsafe class EngineArguments
             throw new RexNetException(RexNetErrorCode.InvalidArgument,
                 $"options->size is {options->Size}, not sizeof(rexnet_options) = {sizeof(COptions)}: call rexnet_options_init first");
         }
-        if (options->MaxBatch < 1)
+        if (options->MaxBatch is < 1 or > EngineOptions.MaxBatchLimit)
         {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"max_batch must be at least 1, got {options->MaxBatch}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument,
+                $"max_batch must be in 1..{EngineOptions.MaxBatchLimit}, got {options->MaxBatch}");
         }
         if (options->Threads < 0)
         {
             throw new RexNetException(RexNetErrorCode.InvalidArgument, $"threads must be 0 (one per core) or more, got {options->Threads}");
         }
-        var device = ParseDevice(Utf8Strings.Require(options->Device, "device"));
+        var device = DeviceSpec.Parse(Utf8Strings.Require(options->Device, "device"));
         return new EngineOptions
         {
-            Model = Utf8Strings.Require(options->Model, "model"),
+            Model = Utf8Strings.Read(options->Model),
             Weights = Utf8Strings.Require(options->WeightsPath, "weights_path"),
-            Device = device,
             MaxBatch = options->MaxBatch,
             Height = options->Height,
             Width = options->Width,
             Threads = options->Threads == 0 ? null : options->Threads,
-        };
+        }.WithDevice(device);
     }
-
-    private static DeviceKind ParseDevice(string device) => device.ToLowerInvariant() switch
-    {
-        "auto" => DeviceKind.Auto,
-        "cpu" => DeviceKind.Cpu,
-        "cuda" or "cuda:0" => DeviceKind.Cuda,
-        _ => throw new RexNetException(RexNetErrorCode.InvalidArgument,
-            $"unknown device '{device}': use \"auto\", \"cpu\", \"cuda\" or \"cuda:N\""),
-    };
 }

@@ -18,16 +18,18 @@ internal sealed unsafe class EngineEntry
     public byte* Device { get; }
     public byte* DeviceReason { get; }
 
-    public EngineEntry(RexNetEngine engine)
+    public EngineEntry(RexNetEngine engine, EngineOptions options)
     {
         Engine = engine;
-        Device = Utf8Strings.Allocate(DeviceName(engine));
+        Device = Utf8Strings.Allocate(DeviceName(engine, options));
         DeviceReason = Utf8Strings.Allocate(engine.DeviceReason);
         _synsets = new nint[engine.NumClasses];
         _labels = new nint[engine.NumClasses];
     }
 
-    private static string DeviceName(RexNetEngine engine) => engine.Device == DeviceKind.Cuda ? "cuda" : "cpu";
+    /// <summary>"cpu" or "cuda:N": where the engine runs, which for Auto only the engine knows.</summary>
+    private static string DeviceName(RexNetEngine engine, EngineOptions options) =>
+        (engine.Device == DeviceKind.Cuda ? new DeviceSpec(DeviceKind.Cuda, options.DeviceIndex) : DeviceSpec.Cpu).ToString();
 
     public bool TryAcquire()
     {

@@ -211,7 +211,7 @@ static void test_parity(const char* dir) {
     rexnet_engine* automatic = create(&p, p.c.model, "auto", batch, 0);
     if (automatic) {
         const char* device = rexnet_engine_device(automatic);
-        check(strcmp(device, "cpu") == 0 || strcmp(device, "cuda") == 0, "auto picks cpu or cuda", device);
+        check(strcmp(device, "cpu") == 0 || strcmp(device, "cuda:0") == 0, "auto picks cpu or cuda:0", device);
         check(strlen(rexnet_engine_device_reason(automatic)) > 0, "auto says why", NULL);
         rexnet_engine_destroy(automatic);
     }
@@ -279,6 +279,8 @@ static void test_errors(const char* dir, const char* images, const char* tmp) {
                        REXNET_ERR_INVALID_FILE, "shape", "create a model the weights do not fit");
     check_create_fails(p.c.model, w, "cpu", 0, h, wd, REXNET_ERR_INVALID_ARGUMENT, "max_batch", "create with max_batch 0");
     check_create_fails(p.c.model, w, "cpu", -3, h, wd, REXNET_ERR_INVALID_ARGUMENT, "max_batch", "create with max_batch -3");
+    check_create_fails(p.c.model, w, "cpu", 1025, h, wd, REXNET_ERR_INVALID_ARGUMENT, "1..1024",
+                       "create with max_batch 1025");
     check_create_fails(p.c.model, w, "cpu", 1, 0, wd, REXNET_ERR_INVALID_ARGUMENT, "too small", "create with height 0");
     check_create_fails(p.c.model, w, "cpu", 1, h, -5, REXNET_ERR_INVALID_ARGUMENT, "too small", "create with width -5");
     snprintf(path, sizeof path, "%s/absent.safetensors", tmp);
@@ -302,6 +304,8 @@ static void test_errors(const char* dir, const char* images, const char* tmp) {
               (status == REXNET_ERR_DEVICE_UNAVAILABLE && cuda == NULL && strstr(rexnet_last_error(), "CUDA")),
           "create on cuda works or says CUDA is unavailable", rexnet_last_error());
     rexnet_engine_destroy(status == REXNET_OK ? cuda : NULL);
+    check_create_fails(p.c.model, w, "cuda:4096", 1, h, wd, cuda == NULL ? REXNET_ERR_DEVICE_UNAVAILABLE : REXNET_ERR_NOT_FOUND,
+                       "CUDA", "create on a GPU that does not exist");
 
     /* options */
     rexnet_engine* engine = SENTINEL;

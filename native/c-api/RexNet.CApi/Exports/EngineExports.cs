@@ -33,10 +33,11 @@ internal static unsafe class EngineExports
         *engine = 0;
         try
         {
-            var created = RexNetEngine.Create(EngineArguments.FromOptions(options));
+            var engineOptions = EngineArguments.FromOptions(options);
+            var created = RexNetEngine.Create(engineOptions);
             try
             {
-                *engine = EngineRegistry.Add(created);
+                *engine = EngineRegistry.Add(created, engineOptions);
             }
             catch
             {
