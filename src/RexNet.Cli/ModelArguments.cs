@@ -9,7 +9,7 @@ namespace RexNet.Cli;
 internal static class ModelArguments
 {
     public static readonly string[] WeightFlags = ["model", "weights", "device"];
-    public static readonly string[] PreprocessFlags = ["preset", "size", "crop-pct"];
+    public static readonly string[] PreprocessFlags = ["preset", "size", "crop-pct", "exif-orientation"];
     public const string PretrainedSwitch = "pretrained";
 
     /// <summary>The model --pretrained downloads when --model is not given.</summary>
@@ -64,10 +64,15 @@ internal static class ModelArguments
         return (path, entry.Name);
     }
 
-    public static PreprocessOptions Preprocess(Arguments args)
+    /// <summary>The preprocessing flags; <paramref name="exif"/> is the command's own default for --exif-orientation.</summary>
+    public static PreprocessOptions Preprocess(Arguments args, ExifOrientation exif)
     {
         var preset = args.GetEnum("preset", PreprocessPreset.Timm);
-        var options = new PreprocessOptions { Preset = preset, Size = args.GetInt("size", 224, ModelSpec.MinInputSize, 4096) };
+        var options = new PreprocessOptions
+        {
+            Preset = preset, Size = args.GetInt("size", 224, ModelSpec.MinInputSize, 4096),
+            ExifOrientation = args.GetEnum("exif-orientation", exif),
+        };
         if (args.Get("crop-pct") is { } text)
         {
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double pct) || !(pct > 0 && pct <= 1))

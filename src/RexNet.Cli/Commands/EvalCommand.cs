@@ -11,7 +11,7 @@ internal sealed class EvalCommand : ICommand
     public string Name => "eval";
     public string Summary => "measure top-1/top-5 accuracy on an ImageFolder tree or a PaddleClas list file";
     public string Usage => "DIR [--list FILE] (--weights FILE | --pretrained) [--model NAME] [--device auto|cpu|cuda|cuda:N] [--batch 8] " +
-                           "[--workers N] [--json FILE] [--preset timm|paddle] [--size N] [--crop-pct F]";
+                           "[--workers N] [--json FILE] [--preset timm|paddle] [--size N] [--crop-pct F] [--exif-orientation ignore|apply]";
     public IReadOnlyCollection<string> Flags =>
         [.. ModelArguments.WeightFlags, .. ModelArguments.PreprocessFlags, "list", "batch", "workers", "json"];
     public IReadOnlyCollection<string> Switches => [ModelArguments.PretrainedSwitch];
@@ -26,7 +26,8 @@ internal sealed class EvalCommand : ICommand
         int batch = args.GetInt("batch", 8, 1, 256);
         int workers = args.GetInt("workers", Math.Max(1, Environment.ProcessorCount / 2), 1, 256);
         var device = ModelArguments.Device(args, DeviceSpec.Auto);
-        var preprocess = ModelArguments.Preprocess(args);
+        // Accuracy comparable with timm's validation, which ignores EXIF orientation.
+        var preprocess = ModelArguments.Preprocess(args, Imaging.ExifOrientation.Ignore);
         string? jsonPath = args.Get("json");
         if (jsonPath is not null)
         {
@@ -87,7 +88,11 @@ internal sealed class EvalCommand : ICommand
             dataset = root,
             list,
             batch = engine.MaxBatch,
-            preprocess = new { preset = preprocess.Preset.ToString().ToLowerInvariant(), size = preprocess.Size, crop_pct = preprocess.CropPct },
+            preprocess = new
+            {
+                preset = preprocess.Preset.ToString().ToLowerInvariant(), size = preprocess.Size, crop_pct = preprocess.CropPct,
+                exif_orientation = preprocess.ExifOrientation.ToString().ToLowerInvariant(),
+            },
             images = report.Images,
             evaluated = report.Evaluated,
             top1 = report.Top1,

@@ -12,7 +12,7 @@ internal sealed class PredictCommand : ICommand
     public string Name => "predict";
     public string Summary => "classify images: top-k ImageNet-1k classes with probabilities";
     public string Usage => "IMAGE... (--weights FILE | --pretrained) [--model NAME] [--device auto|cpu|cuda|cuda:N] [--top 5] [--json] " +
-                           "[--preset timm|paddle] [--size N] [--crop-pct F]";
+                           "[--preset timm|paddle] [--size N] [--crop-pct F] [--exif-orientation apply|ignore]";
     public IReadOnlyCollection<string> Flags => [.. ModelArguments.WeightFlags, .. ModelArguments.PreprocessFlags, "top"];
     public IReadOnlyCollection<string> Switches => [ModelArguments.PretrainedSwitch, "json"];
 
@@ -25,7 +25,8 @@ internal sealed class PredictCommand : ICommand
         }
         int top = args.GetInt("top", 5, 1, ImageNetClasses.Count);
         var device = ModelArguments.Device(args, DeviceSpec.Auto);
-        var preprocess = ModelArguments.Preprocess(args);
+        // People's photos: a portrait phone shot is classified the right way up unless asked otherwise.
+        var preprocess = ModelArguments.Preprocess(args, ExifOrientation.Apply);
         var (weights, model) = ModelArguments.Weights(args, stderr);
 
         using var engine = RexNetEngine.Create(new EngineOptions
@@ -69,7 +70,11 @@ internal sealed class PredictCommand : ICommand
             model,
             device = device.ToString().ToLowerInvariant(),
             weights,
-            preprocess = new { preset = preprocess.Preset.ToString().ToLowerInvariant(), size = preprocess.Size, crop_pct = preprocess.CropPct },
+            preprocess = new
+            {
+                preset = preprocess.Preset.ToString().ToLowerInvariant(), size = preprocess.Size, crop_pct = preprocess.CropPct,
+                exif_orientation = preprocess.ExifOrientation.ToString().ToLowerInvariant(),
+            },
             results = images.Select((image, i) => new
             {
                 image,

@@ -8,7 +8,7 @@ internal sealed class PreprocessCommand : ICommand
 {
     public string Name => "preprocess";
     public string Summary => "turn an image into the normalised float32 NCHW tensor a model takes (.npy)";
-    public string Usage => "IMAGE --output X.npy [--preset timm|paddle] [--size N] [--crop-pct F]";
+    public string Usage => "IMAGE --output X.npy [--preset timm|paddle] [--size N] [--crop-pct F] [--exif-orientation ignore|apply]";
     public IReadOnlyCollection<string> Flags => ["output", .. ModelArguments.PreprocessFlags];
     public IReadOnlyCollection<string> Switches => [];
 
@@ -20,7 +20,8 @@ internal sealed class PreprocessCommand : ICommand
         }
         string image = args.Positionals[0];
         string output = args.Require("output");
-        var options = ModelArguments.Preprocess(args);
+        // The parity interface: by default the tensor timm makes, and timm ignores EXIF orientation.
+        var options = ModelArguments.Preprocess(args, ExifOrientation.Ignore);
         OutputFile.Check(output, [image]);
         float[] tensor = ImagePreprocessor.Preprocess(image, options);
         OutputFile.Write(output, s => NpyFile.WriteFloat32(s, [1, 3, options.Size, options.Size], tensor), rawStdout);
