@@ -98,6 +98,8 @@ typedef struct rexnet_options {
     int height;               /* default 224 */
     int width;                /* default 224 */
     int threads;              /* CPU worker threads including the caller's; 0 (default) = one per core */
+    int apply_exif_orientation; /* rexnet_engine_classify_file: 0 (default) ignores EXIF orientation as
+                                   timm and PIL do; 1 turns photos upright first, as they are shown */
 } rexnet_options;
 
 /* Fills *options with the defaults above. NULL is a no-op. */
@@ -163,10 +165,12 @@ typedef struct rexnet_prediction {
 int rexnet_engine_top_k(const rexnet_engine* engine, const float* logits, int top_k,
                         rexnet_prediction* predictions);
 
-/* Decodes a JPEG or PNG file, preprocesses it as timm's evaluation transform does (resize the short
-   side to height / 0.875 with antialiased bicubic, centre crop, normalise; EXIF orientation applied),
-   runs it and writes the top_k classes into predictions (top_k entries). Needs a square engine
-   (height == width). Images over 50 megapixels or malformed files fail with REXNET_ERR_INVALID_FILE. */
+/* Decodes a JPEG, PNG, WebP, GIF (first frame) or BMP file to the pixels PIL gives, preprocesses them
+   as timm's evaluation transform does (resize the short side to height / 0.875 with antialiased
+   bicubic, centre crop, normalise; EXIF orientation as apply_exif_orientation says), runs them and
+   writes the top_k classes into predictions (top_k entries). Needs a square engine (height == width).
+   Images over 50 megapixels and malformed files fail with REXNET_ERR_INVALID_FILE. Decoding uses
+   libSkiaSharp.so, which build.sh puts next to librexnet.so: ship the two together. */
 int rexnet_engine_classify_file(rexnet_engine* engine, const char* image_path, int top_k,
                                 rexnet_prediction* predictions);
 

@@ -1,10 +1,13 @@
+using RexNet.Imaging;
+
 namespace RexNet.CApi;
 
-/// <summary>Turns the C arguments of rexnet_engine_create into <see cref="EngineOptions"/>, naming the
-/// argument that is wrong; ranges the library itself checks (input size, zoo names) are left to it.</summary>
+/// <summary>Turns the C arguments of rexnet_engine_create into <see cref="EngineOptions"/> and how image files
+/// are oriented, naming the argument that is wrong; ranges the library itself checks (input size, zoo
+/// names) are left to it.</summary>
 internal static unsafe class EngineArguments
 {
-    public static EngineOptions FromOptions(COptions* options)
+    public static (EngineOptions Engine, ExifOrientation Exif) FromOptions(COptions* options)
     {
         if (options is null)
         {
@@ -24,8 +27,13 @@ internal static unsafe class EngineArguments
         {
             throw new RexNetException(RexNetErrorCode.InvalidArgument, $"threads must be 0 (one per core) or more, got {options->Threads}");
         }
+        if (options->ApplyExifOrientation is not (0 or 1))
+        {
+            throw new RexNetException(RexNetErrorCode.InvalidArgument,
+                $"apply_exif_orientation must be 0 or 1, got {options->ApplyExifOrientation}");
+        }
         var device = DeviceSpec.Parse(Utf8Strings.Require(options->Device, "device"));
-        return new EngineOptions
+        var engine = new EngineOptions
         {
             Model = Utf8Strings.Read(options->Model),
             Weights = Utf8Strings.Require(options->WeightsPath, "weights_path"),
@@ -34,5 +42,6 @@ internal static unsafe class EngineArguments
             Width = options->Width,
             Threads = options->Threads == 0 ? null : options->Threads,
         }.WithDevice(device);
+        return (engine, options->ApplyExifOrientation == 1 ? ExifOrientation.Apply : ExifOrientation.Ignore);
     }
 }

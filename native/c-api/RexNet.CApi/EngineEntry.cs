@@ -18,9 +18,13 @@ internal sealed unsafe class EngineEntry
     public byte* Device { get; }
     public byte* DeviceReason { get; }
 
-    public EngineEntry(RexNetEngine engine, EngineOptions options)
+    /// <summary>Whether rexnet_engine_classify_file turns photos upright by their EXIF orientation.</summary>
+    public ExifOrientation Exif { get; }
+
+    public EngineEntry(RexNetEngine engine, EngineOptions options, ExifOrientation exif)
     {
         Engine = engine;
+        Exif = exif;
         Device = Utf8Strings.Allocate(DeviceName(engine, options));
         DeviceReason = Utf8Strings.Allocate(engine.DeviceReason);
         _synsets = new nint[engine.NumClasses];

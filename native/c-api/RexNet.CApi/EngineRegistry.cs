@@ -12,11 +12,11 @@ internal static class EngineRegistry
     private static readonly ConcurrentDictionary<nint, EngineEntry> Entries = new();
     private static long _lastHandle;
 
-    public static nint Add(RexNetEngine engine, EngineOptions options)
+    public static nint Add(RexNetEngine engine, EngineOptions options, Imaging.ExifOrientation exif)
     {
         // 16-byte steps keep handles looking like aligned pointers to debuggers and sanitizers.
         var handle = (nint)Interlocked.Add(ref _lastHandle, 16);
-        Entries[handle] = new EngineEntry(engine, options);
+        Entries[handle] = new EngineEntry(engine, options, exif);
         return handle;
     }
 

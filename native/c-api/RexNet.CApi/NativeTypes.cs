@@ -14,6 +14,7 @@ internal unsafe struct COptions
     public int Height;
     public int Width;
     public int Threads;
+    public int ApplyExifOrientation;
 }
 
 /// <summary>rexnet_prediction, field for field (rexnet.h).</summary>

@@ -5,7 +5,7 @@
  *   capi_test parity   CASE_DIR             logits and features of a ../shared/parity case within 1e-5
  *   capi_test errors   CASE_DIR IMAGES TMP  every error path: status, message, no output written
  *   capi_test threads  CASE_DIR             engines on several threads; one engine shared; destroy racing a run
- *   capi_test classify CASE_DIR IMAGES      image files against timm's preprocessed tensors
+ *   capi_test classify CASE_DIR IMAGES FORMATS  image files of every format against timm's tensors
  *
  * Prints one "ok" or "not ok" line per check and exits 1 if any failed.
  */
@@ -316,7 +316,7 @@ static void test_errors(const char* dir, const char* images, const char* tmp) {
     rexnet_options_init(&options);
     check(options.size == sizeof options && options.model == NULL && options.weights_path == NULL &&
               strcmp(options.device, "auto") == 0 && options.max_batch == 1 && options.height == 224 &&
-              options.width == 224 && options.threads == 0,
+              options.width == 224 && options.threads == 0 && options.apply_exif_orientation == 0,
           "rexnet_options_init fills the documented defaults", NULL);
     rexnet_options_init(NULL);
     check(1, "rexnet_options_init(NULL) is a no-op", NULL);
@@ -327,6 +327,10 @@ static void test_errors(const char* dir, const char* images, const char* tmp) {
     check_status(rexnet_engine_create_with_options(&options, &engine), REXNET_ERR_INVALID_ARGUMENT,
                  "rexnet_options_init", "create_with_options without options.size");
     options.size = sizeof options;
+    options.apply_exif_orientation = 2;
+    check_status(rexnet_engine_create_with_options(&options, &engine), REXNET_ERR_INVALID_ARGUMENT,
+                 "apply_exif_orientation", "create_with_options with apply_exif_orientation 2");
+    options.apply_exif_orientation = 0;
     options.threads = -1;
     check_status(rexnet_engine_create_with_options(&options, &engine), REXNET_ERR_INVALID_ARGUMENT, "threads",
                  "create_with_options with threads -1");
@@ -580,12 +584,13 @@ static void test_threads(const char* dir) {
 
 /* ---- classify --------------------------------------------------------------------------------- */
 
-/* classify_file on an image must give what running timm's own preprocessed tensor gives. */
-static void classify_against_timm(rexnet_engine* engine, const char* images, const char* name, int exact) {
-    char path[4096], what[256];
-    snprintf(path, sizeof path, "%s/%s", images, name);
+/* classify_file on an image must give what running timm's own preprocessed tensor of it gives;
+   tensor NULL checks only that the file classifies to five labelled classes. */
+static void classify_against_timm(rexnet_engine* engine, const char* image, const char* tensor_path) {
+    char what[512];
+    const char* name = strrchr(image, '/') ? strrchr(image, '/') + 1 : image;
     rexnet_prediction from_file[5];
-    int status = rexnet_engine_classify_file(engine, path, 5, from_file);
+    int status = rexnet_engine_classify_file(engine, image, 5, from_file);
     snprintf(what, sizeof what, "classify_file %s", name);
     check_status(status, REXNET_OK, "", what);
     if (status != REXNET_OK) {
@@ -601,18 +606,14 @@ static void classify_against_timm(rexnet_engine* engine, const char* images, con
     }
     snprintf(what, sizeof what, "classify_file %s: five labelled classes, falling probabilities", name);
     check(ordered && sum > 0 && sum <= 1.0001f, what, NULL);
-    if (!exact) {
+    if (!tensor_path) {
         return;
     }
-    char stem[256];
-    snprintf(stem, sizeof stem, "%s", name);
-    *strrchr(stem, '.') = 0;
-    snprintf(path, sizeof path, "%s/timm_eval_224/%s.npy", images, stem);
     size_t count = 0;
-    float* tensor = td_load_npy(path, &count);
+    float* tensor = td_load_npy(tensor_path, &count);
     float logits[1000];
     rexnet_prediction from_tensor[5];
-    status = tensor && count == 3 * 224 * 224 ? rexnet_engine_run(engine, tensor, 1, logits, 1000) : -1;
+    status = tensor ? rexnet_engine_run(engine, tensor, 1, logits, 1000) : -1;
     status = status == REXNET_OK ? rexnet_engine_top_k(engine, logits, 5, from_tensor) : status;
     snprintf(what, sizeof what, "run + top_k on timm's tensor of %s", name);
     check(status == REXNET_OK, what, rexnet_last_error());
@@ -630,18 +631,59 @@ static void classify_against_timm(rexnet_engine* engine, const char* images, con
     free(tensor);
 }
 
-static void test_classify(const char* dir, const char* images) {
+static rexnet_engine* square_engine(const parity* p, int size, int apply_exif_orientation) {
+    rexnet_options options;
+    rexnet_options_init(&options);
+    options.weights_path = p->weights;
+    options.device = "cpu";
+    options.height = options.width = size;
+    options.apply_exif_orientation = apply_exif_orientation;
+    rexnet_engine* engine = NULL;
+    char what[128];
+    snprintf(what, sizeof what, "create a %dx%d engine, apply_exif_orientation %d", size, size, apply_exif_orientation);
+    check_status(rexnet_engine_create_with_options(&options, &engine), REXNET_OK, "", what);
+    return engine;
+}
+
+/* images: ../shared/images (224 x 224, timm_eval_224); formats: the PIL reference cases (32 x 32). */
+static void test_classify(const char* dir, const char* images, const char* formats) {
     parity p;
     if (!load_parity(dir, &p)) {
         return;
     }
-    rexnet_engine* engine = NULL;
-    check_status(rexnet_engine_create(p.c.model, p.weights, "cpu", 1, 224, 224, &engine), REXNET_OK, "",
-                 "create a 224x224 engine");
+    char image[4096], tensor[4096];
+    rexnet_engine* engine = square_engine(&p, 224, 0);
     if (engine) {
-        classify_against_timm(engine, images, "chelsea.png", 1);
-        classify_against_timm(engine, images, "camera.png", 1);
-        classify_against_timm(engine, images, "rocket.jpg", 0);
+        const char* names[] = {"chelsea", "camera"};
+        for (int i = 0; i < 2; i++) {
+            snprintf(image, sizeof image, "%s/%s.png", images, names[i]);
+            snprintf(tensor, sizeof tensor, "%s/timm_eval_224/%s.npy", images, names[i]);
+            classify_against_timm(engine, image, tensor);
+        }
+        snprintf(image, sizeof image, "%s/rocket.jpg", images);
+        classify_against_timm(engine, image, NULL);
+        rexnet_engine_destroy(engine);
+    }
+
+    /* every format through the bundled decoder, pixel-exact with PIL */
+    engine = square_engine(&p, 32, 0);
+    if (engine) {
+        const char* cases[] = {"png_rgb.png", "png_palette.png", "png_rgba16.png", "jpeg_420_odd.jpg", "jpeg_cmyk.jpg",
+                               "webp_lossless.webp", "webp_lossy.webp", "gif.gif", "bmp_rgb.bmp", "png_exif6.png"};
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            snprintf(image, sizeof image, "%s/%s", formats, cases[i]);
+            snprintf(tensor, sizeof tensor, "%s/%.*s.timm.npy", formats, (int)(strrchr(cases[i], '.') - cases[i]), cases[i]);
+            classify_against_timm(engine, image, tensor);
+        }
+        rexnet_engine* upright = square_engine(&p, 32, 1);
+        snprintf(image, sizeof image, "%s/png_exif6.png", formats);
+        rexnet_prediction ignored[1], applied[1];
+        int status = rexnet_engine_classify_file(engine, image, 1, ignored);
+        status = status == REXNET_OK && upright ? rexnet_engine_classify_file(upright, image, 1, applied) : status;
+        check(status == REXNET_OK && (ignored[0].class_index != applied[0].class_index ||
+                                      ignored[0].probability != applied[0].probability),
+              "apply_exif_orientation 1 turns an EXIF-6 photo before classifying it", rexnet_last_error());
+        rexnet_engine_destroy(upright);
         rexnet_engine_destroy(engine);
     }
     free_parity(&p);
@@ -654,12 +696,12 @@ int main(int argc, char** argv) {
         test_errors(argv[2], argv[3], argv[4]);
     } else if (argc >= 3 && strcmp(argv[1], "threads") == 0) {
         test_threads(argv[2]);
-    } else if (argc >= 4 && strcmp(argv[1], "classify") == 0) {
-        test_classify(argv[2], argv[3]);
+    } else if (argc >= 5 && strcmp(argv[1], "classify") == 0) {
+        test_classify(argv[2], argv[3], argv[4]);
     } else {
         fprintf(stderr,
                 "usage: capi_test parity CASE_DIR | errors CASE_DIR IMAGES_DIR TMP_DIR | threads CASE_DIR | "
-                "classify CASE_DIR IMAGES_DIR\n");
+                "classify CASE_DIR IMAGES_DIR FORMATS_DIR\n");
         return 2;
     }
     printf("# %d checks, %d failures\n", checks, failures);

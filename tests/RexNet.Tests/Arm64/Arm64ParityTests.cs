@@ -8,7 +8,8 @@ namespace RexNet.Tests.Arm64;
 
 /// <summary>
 /// The CPU engine on ARM64 (its 128-bit AdvSimd paths), under qemu-aarch64-static: the published CLI and
-/// the cross-compiled NativeAOT librexnet.so against timm's outputs in ../shared/parity, within 1e-5.
+/// the cross-compiled NativeAOT librexnet.so against timm's outputs in ../shared/parity, within 1e-5, and
+/// image files through the arm64 decoder bundled with it.
 /// A few cases only: qemu runs these some ten times slower than the host.
 /// </summary>
 public class Arm64ParityTests
@@ -69,6 +70,16 @@ public class Arm64ParityTests
         var build = CApiBuild.For(NativeTarget.Arm64);
         using var tmp = TestPaths.TempDir();
         CApiProgramTests.Passes(build.Run(build.Compile("tests/capi_test.c"), "errors", dir, images, tmp.Path));
+    }
+
+    [Fact]
+    public void CApiLibraryDecodesImagesWithItsBundledDecoder()
+    {
+        string dir = CApiProgramTests.Case("rexnet_100_b2_224");
+        string images = CApiProgramTests.Images;
+        var build = CApiBuild.For(NativeTarget.Arm64);
+        Assert.True(File.Exists(Path.Combine(build.Library, "libSkiaSharp.so")), "build.sh did not put libSkiaSharp.so next to librexnet.so");
+        CApiProgramTests.Passes(build.Run(build.Compile("tests/capi_test.c"), "classify", dir, images, CApiProgramTests.Formats));
     }
 
     private static string Model(string dir)

@@ -14,6 +14,9 @@ public class CApiProgramTests
 
     internal static string Images => TestPaths.RequireSharedFolder(TestPaths.Images);
 
+    /// <summary>The PIL reference cases of every image format (32 x 32 timm tensors), kept in the repository.</summary>
+    internal static string Formats => Path.Combine(TestPaths.RepoRoot, "tests", "RexNet.Tests", "Imaging", "PilReference");
+
     internal static void Passes(ProcessResult result)
     {
         Assert.True(result.ExitCode == 0 && !result.Stdout.Contains("not ok", StringComparison.Ordinal), result.ToString());
@@ -48,12 +51,12 @@ public class CApiProgramTests
     }
 
     [Fact]
-    public void ImageFilesClassifyAsTimmsTensorsDo()
+    public void ImageFilesOfEveryFormatClassifyAsTimmsTensorsDo()
     {
         string dir = Case("rexnet_100_b2_224");
         string images = Images;
         var build = CApiBuild.For(NativeTarget.X64);
-        Passes(build.Run(build.Compile("tests/capi_test.c"), "classify", dir, images));
+        Passes(build.Run(build.Compile("tests/capi_test.c"), "classify", dir, images, Formats));
     }
 
     [Fact]

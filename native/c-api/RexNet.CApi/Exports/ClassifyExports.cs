@@ -35,7 +35,8 @@ internal static unsafe class ClassifyExports
             using var lease = EngineRegistry.Acquire(engine);
             string path = Utf8Strings.Require(imagePath, "image_path");
             RequireTopK(lease.Engine.NumClasses, topK, predictions);
-            Write(lease.Entry, lease.Engine.Classify(path, topK), predictions);
+            var preprocessing = ClassifyExtensions.OptionsFor(lease.Engine, null) with { ExifOrientation = lease.Entry.Exif };
+            Write(lease.Entry, lease.Engine.Classify(path, topK, preprocessing), predictions);
             return Boundary.Succeed();
         }
         catch (Exception e)

@@ -33,11 +33,11 @@ internal static unsafe class EngineExports
         *engine = 0;
         try
         {
-            var engineOptions = EngineArguments.FromOptions(options);
+            var (engineOptions, exif) = EngineArguments.FromOptions(options);
             var created = RexNetEngine.Create(engineOptions);
             try
             {
-                *engine = EngineRegistry.Add(created, engineOptions);
+                *engine = EngineRegistry.Add(created, engineOptions, exif);
             }
             catch
             {
