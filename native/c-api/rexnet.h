@@ -65,11 +65,13 @@ extern "C" {
    height x width. Opaque; made by rexnet_engine_create, freed by rexnet_engine_destroy. */
 typedef struct rexnet_engine rexnet_engine;
 
-/* The library's version, e.g. "1.0.0+3f2a...". Static; never NULL. */
+/* The library's version and the commit it was built from, e.g. "1.0.0+3f2a...". Static; never NULL. */
 const char* rexnet_version(void);
 
-/* This thread's message for its most recent rexnet call: one line saying what went wrong, or "" when
-   that call succeeded. Never NULL; valid until this thread's next rexnet call. */
+/* This thread's message for its most recent rexnet call (other than rexnet_version, rexnet_last_error
+   and rexnet_options_init, which never fail): one line saying what went wrong, or "" when that call
+   succeeded. Never NULL; valid until this thread's next rexnet call. Other threads' calls never
+   change it. */
 const char* rexnet_last_error(void);
 
 /* ---- creating engines -------------------------------------------------------------------------- */

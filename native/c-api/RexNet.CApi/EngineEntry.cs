@@ -71,8 +71,13 @@ internal sealed unsafe class EngineEntry
         destination->Label = Intern(_labels, prediction.ClassIndex, prediction.Label);
     }
 
-    private static byte* Intern(nint[] table, int index, string text)
+    /// <summary>A class's string as C sees it; a class without one (no synset) is NULL.</summary>
+    private static byte* Intern(nint[] table, int index, string? text)
     {
+        if (text is null)
+        {
+            return null;
+        }
         nint existing = Volatile.Read(ref table[index]);
         if (existing != 0)
         {
