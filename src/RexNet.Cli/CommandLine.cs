@@ -24,6 +24,8 @@ internal static class CommandLine
         new RunOnnxCommand(),
         new BenchOnnxCommand(),
         new DoctorCommand(),
+        new ServeCommand(),
+        new BenchServeCommand(),
     ];
 
     /// <summary>Runs one command line. <paramref name="rawStdout"/> is the byte stream under
