@@ -20,6 +20,7 @@ internal static class CommandLine
         new PreprocessCommand(),
         new PredictCommand(),
         new EvalCommand(),
+        new FinetuneCommand(),
         new ExportOnnxCommand(),
         new RunOnnxCommand(),
         new BenchOnnxCommand(),

@@ -21,7 +21,8 @@ internal sealed record ServedModel
     public required int Width { get; init; }
     public required int NumClasses { get; init; }
 
-    /// <summary>Class labels by index, or null when the head has none.</summary>
+    /// <summary>Class labels by index (the weights' rexnet.labels, or ImageNet-1k's for a 1000-class head), or null when
+    /// the weights name no classes.</summary>
     public required IReadOnlyList<string>? Labels { get; init; }
 
     /// <summary>The eval transform for encoded images, or null when the engine's input is not square.</summary>
@@ -41,7 +42,7 @@ internal sealed record ServedModel
         return new ServedModel
         {
             Name = name, ModelId = modelId, Height = engine.Height, Width = engine.Width, NumClasses = engine.NumClasses,
-            Labels = ClassLabels.For(engine), Preprocess = preprocess, Device = engine.Device, DeviceReason = engine.DeviceReason,
+            Labels = engine.HasClassNames ? engine.ClassLabels : null, Preprocess = preprocess, Device = engine.Device, DeviceReason = engine.DeviceReason,
             MaxBatch = engine.MaxBatch,
         };
     }

@@ -108,13 +108,13 @@ public sealed class CudaPlanRecorderTests
         Assert.Equal(KernelCatalog.GlobalAvgPool, ((KernelLaunch)ops[^2].Single()).Kernel);
     }
 
-    /// <summary>Batch 1 in an arena laid out for batch 3 is how the backend runs smaller batches.</summary>
+    /// <summary>Batch 1 in an arena laid out for batch 3 is how the backend runs smaller batches; a 3-class head is a fine-tuned one.</summary>
     [Theory]
-    [InlineData(2, 2, 64, 64)]
-    [InlineData(1, 3, 64, 48)]
-    public void Whole_network_through_the_kernel_emulator_and_sgemm_double_matches_the_cpu_engine(int batch, int maxBatch, int height, int width)
+    [InlineData(2, 2, 64, 64, 1000)]
+    [InlineData(1, 3, 64, 48, 3)]
+    public void Whole_network_through_the_kernel_emulator_and_sgemm_double_matches_the_cpu_engine(int batch, int maxBatch, int height, int width, int classes)
     {
-        var model = RandomInit.CreateFolded(ModelSpec.FromZoo("rexnet_100"), seed: 5);
+        var model = RandomInit.CreateFolded(ModelSpec.FromZoo("rexnet_100", classes), seed: 5);
         var plan = Plan.Build(model, batch, height, width);
         var arena = new ArenaLayout(Plan.Build(model, maxBatch, height, width));
         var weights = new DeviceWeightLayout(model);
