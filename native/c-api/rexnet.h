@@ -153,11 +153,13 @@ int rexnet_engine_features(rexnet_engine* engine, const float* input, int batch,
 
 /* ---- classes ----------------------------------------------------------------------------------- */
 
-/* One class of a result. synset and label are owned by the engine and valid until it is destroyed. */
+/* One class of a result. synset and label are owned by the engine and valid until it is destroyed.
+   Labels are those the weights declare (a fine-tuned head's, metadata key rexnet.labels), else
+   ImageNet-1k's for a 1000-class head, else "class_0", "class_1", ... */
 typedef struct rexnet_prediction {
     int class_index;     /* 0 .. num_classes - 1 */
     float probability;   /* softmax over all classes */
-    const char* synset;  /* e.g. "n02123045" */
+    const char* synset;  /* ImageNet-1k's WordNet id, e.g. "n02123045"; NULL for other classes */
     const char* label;   /* e.g. "tabby, tabby cat" */
 } rexnet_prediction;
 

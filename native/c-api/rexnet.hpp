@@ -50,7 +50,7 @@ inline std::string version() { return rexnet_version(); }
 struct prediction {
     int class_index;
     float probability;
-    std::string synset;
+    std::string synset;  // empty for classes that are not ImageNet-1k's
     std::string label;
 };
 
@@ -165,7 +165,7 @@ private:
         std::vector<prediction> out;
         out.reserve(found.size());
         for (const rexnet_prediction& p : found) {
-            out.push_back(prediction{p.class_index, p.probability, p.synset, p.label});
+            out.push_back(prediction{p.class_index, p.probability, p.synset ? p.synset : "", p.label});
         }
         return out;
     }

@@ -6,6 +6,7 @@
  *   capi_test errors   CASE_DIR IMAGES TMP  every error path: status, message, no output written
  *   capi_test threads  CASE_DIR             engines on several threads; one engine shared; destroy racing a run
  *   capi_test classify CASE_DIR IMAGES FORMATS  image files of every format against timm's tensors
+ *   capi_test head     CASE_DIR HEAD_WEIGHTS    a fine-tuned 3-class head: its classes and labels
  *
  * Prints one "ok" or "not ok" line per check and exits 1 if any failed.
  */
@@ -689,6 +690,46 @@ static void test_classify(const char* dir, const char* images, const char* forma
     free_parity(&p);
 }
 
+/* ---- a fine-tuned head ------------------------------------------------------------------------ */
+
+/* HEAD_WEIGHTS: the case's weights with head.fc cut to its first three rows and labelled
+   "ok", "défaut", "chat" (rexnet.labels): its logits are the first three of timm's. */
+static void test_head(const char* dir, const char* head_weights) {
+    parity p;
+    if (!load_parity(dir, &p)) {
+        return;
+    }
+    snprintf(p.weights, sizeof p.weights, "%s", head_weights);
+    int batch = p.c.batch;
+    rexnet_engine* engine = create(&p, NULL, "cpu", batch, 0);
+    if (!engine) {
+        free_parity(&p);
+        return;
+    }
+    check(rexnet_engine_num_classes(engine) == 3, "num_classes comes from the weights' head", NULL);
+    float logits[64];
+    check_status(rexnet_engine_run(engine, p.input, batch, logits, (size_t)3 * batch - 1), REXNET_ERR_INVALID_ARGUMENT,
+                 "needs", "run with room for one logit too few of a 3-class head");
+    check_status(rexnet_engine_run(engine, p.input, batch, logits, (size_t)3 * batch), REXNET_OK, "",
+                 "run a 3-class head");
+    float expected[64];
+    for (int i = 0; i < batch; i++) {
+        memcpy(expected + 3 * i, p.logits + 1000 * i, 3 * sizeof(float));
+    }
+    check_close(logits, expected, (size_t)3 * batch, "3-class head vs timm's first three logits");
+    rexnet_prediction top[3];
+    check_status(rexnet_engine_top_k(engine, logits, 4, top), REXNET_ERR_INVALID_ARGUMENT, "1..3", "top_k 4 of 3 classes");
+    check_status(rexnet_engine_top_k(engine, logits, 3, top), REXNET_OK, "", "top_k 3 of 3 classes");
+    int labelled = 1;
+    for (int k = 0; k < 3; k++) {
+        const char* want = top[k].class_index == 0 ? "ok" : top[k].class_index == 1 ? "d\xc3\xa9" "faut" : "chat";
+        labelled = labelled && top[k].synset == NULL && strcmp(top[k].label, want) == 0;
+    }
+    check(labelled, "a fine-tuned head's classes carry its labels and no synset", top[0].label);
+    rexnet_engine_destroy(engine);
+    free_parity(&p);
+}
+
 int main(int argc, char** argv) {
     if (argc >= 3 && strcmp(argv[1], "parity") == 0) {
         test_parity(argv[2]);
@@ -696,12 +737,14 @@ int main(int argc, char** argv) {
         test_errors(argv[2], argv[3], argv[4]);
     } else if (argc >= 3 && strcmp(argv[1], "threads") == 0) {
         test_threads(argv[2]);
+    } else if (argc >= 4 && strcmp(argv[1], "head") == 0) {
+        test_head(argv[2], argv[3]);
     } else if (argc >= 5 && strcmp(argv[1], "classify") == 0) {
         test_classify(argv[2], argv[3], argv[4]);
     } else {
         fprintf(stderr,
                 "usage: capi_test parity CASE_DIR | errors CASE_DIR IMAGES_DIR TMP_DIR | threads CASE_DIR | "
-                "classify CASE_DIR IMAGES_DIR FORMATS_DIR\n");
+                "classify CASE_DIR IMAGES_DIR FORMATS_DIR | head CASE_DIR HEAD_WEIGHTS\n");
         return 2;
     }
     printf("# %d checks, %d failures\n", checks, failures);

@@ -1,4 +1,5 @@
 using RexNet.Tests.Support;
+using RexNet.Weights;
 
 namespace RexNet.Tests.CApi;
 
@@ -57,6 +58,26 @@ public class CApiProgramTests
         string images = Images;
         var build = CApiBuild.For(NativeTarget.X64);
         Passes(build.Run(build.Compile("tests/capi_test.c"), "classify", dir, images, Formats));
+    }
+
+    [Fact]
+    public void AFineTunedHeadHasItsOwnClassesAndLabels()
+    {
+        string dir = Case("rexnetr_100_b1_192x160");
+        using var tmp = TestPaths.TempDir();
+        string head = tmp.File("head3.safetensors");
+        using (var timm = SafeTensorsFile.Open(Path.Combine(dir, "weights.safetensors")))
+        {
+            var tensors = timm.ReadAllFloat32().Values.Select(t => t.Name switch
+            {
+                "head.fc.weight" => t with { Shape = [3, t.Shape[1]], Data = t.Data[..(3 * t.Shape[1])] },
+                "head.fc.bias" => t with { Shape = [3], Data = t.Data[..3] },
+                _ => t,
+            }).ToArray();
+            SafeTensorsWriter.Write(head, tensors, null, new Dictionary<string, string> { ["rexnet.labels"] = """["ok","défaut","chat"]""" });
+        }
+        var build = CApiBuild.For(NativeTarget.X64);
+        Passes(build.Run(build.Compile("tests/capi_test.c"), "head", dir, head));
     }
 
     [Fact]

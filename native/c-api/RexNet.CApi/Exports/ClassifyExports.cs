@@ -18,7 +18,7 @@ internal static unsafe class ClassifyExports
                 throw new RexNetException(RexNetErrorCode.InvalidArgument, "logits is NULL");
             }
             RequireTopK(classes, topK, predictions);
-            Write(lease.Entry, TopK.Predictions(new ReadOnlySpan<float>(logits, classes), topK), predictions);
+            Write(lease.Entry, TopK.Predictions(new ReadOnlySpan<float>(logits, classes), topK, lease.Engine.ClassLabels), predictions);
             return Boundary.Succeed();
         }
         catch (Exception e)
