@@ -7,7 +7,7 @@
 // kernel-side vocabulary onto a host emulation:
 //
 //   * Blocks run one after another (in reverse order under the reverse schedule).
-//   * The threads of a block run as fibers (ucontext, one stack per thread). A fiber runs until it
+//   * The threads of a block run as fibers (one stack each, switched without system calls). A fiber runs until it
 //     reaches __syncthreads, __syncwarp, a warp shuffle/vote or the end of the kernel, then the
 //     scheduler runs the next ready fiber. __syncthreads is a real barrier: nobody passes it until
 //     every thread of the block has arrived at it.
