@@ -1,5 +1,6 @@
 // emu_runtime.cpp - the scheduler behind cuda_host_shim.h: fibers, barriers, warp exchanges, the
-// kernel registry and the C entry point the C# tests call (rexnet_emu_launch).
+// kernel registry and the C entry points: rexnet_emu_launch (the C# tests, the mock CUDA driver) and
+// rexnet_emu_signature (the mock driver).
 #include "emu_runtime.h"
 
 #include <sys/mman.h>
@@ -575,4 +576,12 @@ extern "C" __attribute__((visibility("default"))) int rexnet_emu_launch(const ch
     }
     std::snprintf(error, static_cast<std::size_t>(error_capacity), "%s", launch.error.c_str());
     return 1;
+}
+
+// The parameter letters of an emulated kernel, or null when no kernel of that name is registered: the
+// mock CUDA driver (tests/cuda-mock) checks a module's parameter sizes against these.
+extern "C" __attribute__((visibility("default"))) const char* rexnet_emu_signature(const char* kernel)
+{
+    const rexnet_emu::KernelEntry* entry = rexnet_emu::find_kernel(kernel);
+    return entry == nullptr ? nullptr : entry->signature;
 }
