@@ -52,7 +52,8 @@ public class CublasGpuTests
         {
             CudaAvailability.RequireGpu();
             Context = CudaContext.Create(0);
-            Stream = Context.CreateStream();
+            // Blocking: the uploads are synchronous copies on the legacy stream, which a non-blocking stream would not wait for.
+            Stream = Context.CreateStream(CuStreamFlags.Default);
             Blas = CublasHandle.Create(Context);
             Blas.SetStream(Stream);
             Blas.SetMathMode(CublasMath.Pedantic); // no TF32: the comparison is against FP32/FP64 arithmetic
