@@ -5,12 +5,13 @@ namespace RexNet.Cuda;
 
 /// <summary>
 /// Whether this machine can run the CUDA backend, checked in the order a user would fix things: driver,
-/// a device, NVRTC, cuBLAS. Each check loads a library or asks the driver; nothing is allocated on a GPU.
+/// a device, NVRTC, cuBLAS (only when the GEMMs run through it). Each check loads a library or asks the
+/// driver; nothing is allocated on a GPU.
 /// </summary>
 public static class CudaSupport
 {
     /// <summary>Null when CUDA is usable, else what is missing in one line, e.g. "no NVIDIA driver (libcuda.so.1 not found)".</summary>
-    public static string? FindProblem()
+    public static string? FindProblem(bool needsCublas = true)
     {
         if (!NativeLibraryLoader.TryLoad(CudaLibrary.Driver, out _, out _))
         {
@@ -31,7 +32,7 @@ public static class CudaSupport
         {
             return "NVRTC not found, so the kernels cannot be compiled: " + nvrtc!.Message;
         }
-        if (!NativeLibraryLoader.TryLoad(CudaLibrary.Cublas, out _, out var cublas))
+        if (needsCublas && !NativeLibraryLoader.TryLoad(CudaLibrary.Cublas, out _, out var cublas))
         {
             return "cuBLAS not found: " + cublas!.Message;
         }

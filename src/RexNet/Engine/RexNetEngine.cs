@@ -52,7 +52,7 @@ public sealed class RexNetEngine : IDisposable
             case DeviceKind.Cpu:
                 return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU requested");
             default:
-                if (CudaSupport.FindProblem() is { } problem)
+                if (CudaSupport.FindProblem(options.Gemm == CudaGemm.Cublas) is { } problem)
                 {
                     return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU: " + problem);
                 }
@@ -71,7 +71,7 @@ public sealed class RexNetEngine : IDisposable
     /// <summary>Explicit CUDA never falls back: anything missing becomes one exception that names it.</summary>
     private static CudaBackend CreateCuda(FoldedModel model, EngineOptions options)
     {
-        if (CudaSupport.FindProblem() is { } problem)
+        if (CudaSupport.FindProblem(options.Gemm == CudaGemm.Cublas) is { } problem)
         {
             throw new CudaUnavailableException("CUDA was requested but cannot be used: " + problem);
         }
