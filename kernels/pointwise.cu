@@ -103,6 +103,9 @@ extern "C" __global__ void __launch_bounds__(POINTWISE_BLOCK) rexnet_pointwise(c
         }
     }
 
+    // Threads whose 4x4 block lies wholly past the last column or row (narrow late layers, the classifier)
+    // still load and wait at the barriers, but skip the multiply-adds.
+    const bool active = j0 + tx * 4 < columns && m0 + ty * 4 < cout;
     const int slices = (k_end - k_begin + POINTWISE_TILE_K - 1) / POINTWISE_TILE_K;
     load(k_begin);
     store(0);
@@ -115,7 +118,7 @@ extern "C" __global__ void __launch_bounds__(POINTWISE_BLOCK) rexnet_pointwise(c
             load(k_begin + (s + 1) * POINTWISE_TILE_K);
         }
 #pragma unroll
-        for (int kk = 0; kk < POINTWISE_TILE_K; kk++)
+        for (int kk = 0; active && kk < POINTWISE_TILE_K; kk++)
         {
             const float4 a = *reinterpret_cast<const float4*>(&a_tile[buffer][kk][ty * 4]);
             const float4 b = *reinterpret_cast<const float4*>(&b_tile[buffer][kk][tx * 4]);

@@ -16,6 +16,7 @@ public static class CommandLine
         new InitCommand(),
         new RunCommand(),
         new BenchCommand(),
+        new PlanCommand(),
         new PreprocessCommand(),
         new PredictCommand(),
         new EvalCommand(),

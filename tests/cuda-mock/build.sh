@@ -14,7 +14,7 @@ out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-flags=(-std=c++17 -O2 -g -fPIC -fvisibility=hidden -Wall -Wextra -Werror -Wno-unknown-pragmas -pthread)
+flags=(-std=c++17 -O2 -g -fPIC -fvisibility=hidden -Wall -Wextra -Werror -Wno-unknown-pragmas -mfma -pthread)
 # compile OBJECT SOURCE [EXTRA FLAGS...]; run in the background, several at a time
 compile() {
   local object=$1 source=$2

@@ -11,8 +11,8 @@ public sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
     public string Summary => "measure p50/p90/p99 latency per batch size";
-    public string Usage => "[--model NAME] [--device cpu|cuda|auto] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE] [--profile]";
-    public IReadOnlyCollection<string> Flags => ["model", "device", "batch", "size", "runs", "warmup", "threads", "json"];
+    public string Usage => "[--model NAME] [--device cpu|cuda|auto] [--gemm kernels|cublas] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE] [--profile]";
+    public IReadOnlyCollection<string> Flags => ["model", "device", "gemm", "batch", "size", "runs", "warmup", "threads", "json"];
     public IReadOnlyCollection<string> Switches => ["profile"];
 
     public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
@@ -20,6 +20,7 @@ public sealed class BenchCommand : ICommand
         args.NoPositionals();
         var spec = ModelSpec.FromZoo(args.Get("model") ?? "rexnet_100");
         var device = args.GetEnum("device", DeviceKind.Cpu);
+        var gemm = args.GetEnum("gemm", CudaGemm.Kernels);
         var batches = args.GetIntList("batch", [1, 4, 8], 1, 256);
         int size = args.GetInt("size", 224, ModelSpec.MinInputSize, 4096);
         int runs = args.GetInt("runs", 50, 1, 1_000_000);
@@ -29,7 +30,7 @@ public sealed class BenchCommand : ICommand
         var model = RandomInit.CreateFolded(spec, seed: 0);
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = spec.Name, FoldedWeights = model, Device = device, MaxBatch = batches.Max(), Height = size, Width = size,
+            Model = spec.Name, FoldedWeights = model, Device = device, Gemm = gemm, MaxBatch = batches.Max(), Height = size, Width = size,
             Threads = threads,
         });
         var inv = CultureInfo.InvariantCulture;
@@ -40,7 +41,7 @@ public sealed class BenchCommand : ICommand
         if (deviceInfo is not null)
         {
             stdout.WriteLine(deviceInfo.ToString());
-            stdout.WriteLine($"{"batch",5} {"gpu p50",9} {"gpu p90",9} {"gpu p99",9} {"call p50",9} {"call p90",9} {"call p99",9} {"img/s",9}  " +
+            stdout.WriteLine($"{"batch",5} {"gpu p50",9} {"gpu p90",9} {"gpu p99",9} {"call p50",9} {"call p90",9} {"call p99",9} {"img/s",9} {"ops",5}  " +
                              $"(ms; gpu = CUDA events around the graph, call = Engine.Run; {runs} runs after {warmup} warm-up)");
         }
         else
@@ -82,11 +83,12 @@ public sealed class BenchCommand : ICommand
             if (cuda is not null)
             {
                 double G(double q) => Pct(gpuTimes, q);
-                stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.000} {5,9:0.000} {6,9:0.000} {7,9:0.0}",
-                    batch, G(0.50), G(0.90), G(0.99), P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50)));
+                stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.000} {5,9:0.000} {6,9:0.000} {7,9:0.0} {8,5}",
+                    batch, G(0.50), G(0.90), G(0.99), P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50), cuda.DeviceOpCount(batch)));
                 results.Add(new
                 {
                     batch, p50_ms = P(0.50), p90_ms = P(0.90), p99_ms = P(0.99), images_per_s = batch * 1000.0 / P(0.50),
+                    device_ops = cuda.DeviceOpCount(batch),
                     gpu_ms = new { p50 = G(0.50), p90 = G(0.90), p99 = G(0.99) },
                     caller_ms = new { p50 = P(0.50), p90 = P(0.90), p99 = P(0.99) },
                 });
@@ -113,7 +115,7 @@ public sealed class BenchCommand : ICommand
                 device_info = deviceInfo is null ? null : new
                 {
                     gpu = deviceInfo.Gpu, compute_capability = deviceInfo.ComputeCapability, driver_cuda_version = deviceInfo.DriverCudaVersion,
-                    nvrtc_version = deviceInfo.Nvrtc, cublas_version = deviceInfo.Cublas, sm_clock_mhz = deviceInfo.SmClockMHz,
+                    nvrtc_version = deviceInfo.Nvrtc, cublas_version = deviceInfo.Cublas, gemm = deviceInfo.Gemm.ToString().ToLowerInvariant(), sm_clock_mhz = deviceInfo.SmClockMHz,
                     memory_clock_mhz = deviceInfo.MemoryClockMHz, multiprocessors = deviceInfo.Multiprocessors, memory_bytes = deviceInfo.MemoryBytes,
                     pci_bus_id = deviceInfo.PciBusId, engine_device_bytes = deviceInfo.EngineDeviceBytes,
                 },

@@ -8,8 +8,8 @@ public sealed class RunCommand : ICommand
 {
     public string Name => "run";
     public string Summary => "run a float32 NCHW .npy tensor through a model and write logits as .npy";
-    public string Usage => "--model NAME --weights FILE --input X.npy --output Y.npy [--device auto|cpu|cuda] [--features]";
-    public IReadOnlyCollection<string> Flags => ["model", "weights", "input", "output", "device"];
+    public string Usage => "--model NAME --weights FILE --input X.npy --output Y.npy [--device auto|cpu|cuda] [--gemm kernels|cublas] [--features]";
+    public IReadOnlyCollection<string> Flags => ["model", "weights", "input", "output", "device", "gemm"];
     public IReadOnlyCollection<string> Switches => ["features"];
 
     public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
@@ -18,6 +18,7 @@ public sealed class RunCommand : ICommand
         string inputPath = args.Require("input");
         string outputPath = args.Require("output");
         var device = args.GetEnum("device", DeviceKind.Auto);
+        var gemm = args.GetEnum("gemm", CudaGemm.Kernels);
         var spec = ModelSpec.FromZoo(args.Require("model"));
         string weights = args.Require("weights");
 
@@ -32,7 +33,7 @@ public sealed class RunCommand : ICommand
 
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = spec.Name, Weights = weights, Device = device, MaxBatch = batch, Height = height, Width = width,
+            Model = spec.Name, Weights = weights, Device = device, Gemm = gemm, MaxBatch = batch, Height = height, Width = width,
         });
         bool features = args.Has("features");
         int perImage = features ? engine.FeatureCount : engine.NumClasses;

@@ -85,9 +85,9 @@ public sealed class CudaBackendGpuTests
         CudaAvailability.RequireGpu();
         var weights = Random(model);
         // rexnet_300-class widths on the CPU are slow at 224: a smaller square keeps the test short.
-        int size = CudaTestDevice.IsMock ? 64 : ModelSpec.FromZoo(model).PenultimateChannels > 2000 ? 160 : 224;
+        int size = CudaTestDevice.IsMock ? 32 : ModelSpec.FromZoo(model).PenultimateChannels > 2000 ? 160 : 224;
         var shapes = CudaTestDevice.IsMock
-            ? new[] { (size, size, new[] { 1, 3 }), (64, 48, new[] { 2 }) }
+            ? new[] { (size, size, new[] { 1, 2 }), (48, 32, new[] { 1 }) }
             : new[] { (size, size, new[] { 1, 4, 8 }), (224, 160, new[] { 3 }) };
         foreach (var (h, w, batches) in shapes)
         {

@@ -34,6 +34,13 @@ public static partial class CudaTestDevice
 
     public static bool IsMock => Target == CudaTestTarget.Mock;
 
+    /// <summary>
+    /// Whether a process that does not use the mock finds no CUDA driver at all (CI), so the no-driver
+    /// messages can be tested in a child process. Unknown, and so false, when the mock was forced: probing
+    /// would load a real libcuda.so.1 under the soname the mock needs.
+    /// </summary>
+    public static bool MachineHasNoDriver { get; private set; }
+
     [ModuleInitializer]
     internal static void Choose()
     {
@@ -43,6 +50,7 @@ public static partial class CudaTestDevice
             Target = CudaTestTarget.Real;
             return;
         }
+        MachineHasNoDriver = mode != "mock";
         try
         {
             MockFolder = BuildMock();

@@ -12,7 +12,7 @@ public static class EmulatorBuild
     public const string LibraryName = "librexnet_kernel_emu.so";
 
     private static readonly string[] CompilerFlags =
-        ["-std=c++17", "-O2", "-g", "-fPIC", "-shared", "-fvisibility=hidden", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas", "-pthread"];
+        ["-std=c++17", "-O2", "-g", "-fPIC", "-shared", "-fvisibility=hidden", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas", "-mfma", "-pthread"];
 
     /// <summary>Returns the path of an up-to-date library, building it if needed.</summary>
     public static string EnsureBuilt()
