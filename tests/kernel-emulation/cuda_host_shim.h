@@ -1,7 +1,8 @@
 // cuda_host_shim.h - runs the kernels/*.cu sources on the CPU, unchanged, for the kernel tests.
 //
-// Compile a kernel file with g++ -x c++ -include cuda_host_shim.h -Wno-unknown-pragmas (g++ ignores #pragma
-// unroll) and link it with emu_runtime.cpp.
+// Compile a kernel file with g++ -x c++ -include cuda_host_shim.h -mfma -Wno-unknown-pragmas and link it with
+// emu_runtime.cpp. -mfma makes fmaf an instruction rather than a libm call, and lets g++ contract a*b+c into
+// one fused multiply-add as NVRTC does by default; g++ ignores #pragma unroll.
 // The tests do this themselves (tests/RexNet.Tests/Kernels/Emulation/EmulatorBuild.cs): one wrapper
 // per kernels/*.cu that includes it inside a namespace and registers its entry points (emu_runtime.h),
 // built into librexnet_kernel_emu.so and cached by a hash of the sources. The shim maps CUDA's
@@ -43,9 +44,10 @@
 //     __threadfence/volatile (memory-model effects do not exist on one host thread);
 //   * dependencies between blocks (blocks run to completion one after another);
 //   * reads or writes that land beyond the NaN guard zones around each test buffer (4 KiB a side),
-//     a missing barrier whose stale value happens to equal the right one, and wrong results that only arise with
-//     FMA contraction or the device's libm (host libm is used; NVRTC contracts a*b+c into fma, so
-//     results differ in the last bits - the tests compare with a tolerance);
+//     a missing barrier whose stale value happens to equal the right one, and wrong results that only arise
+//     with the device's libm or its own choice of which a*b+c to fuse (host libm is used, and g++ fuses
+//     where it sees fit, not where NVRTC does, so results differ in the last bits - the tests compare with
+//     a tolerance);
 //   * resource limits: registers, shared memory per block, occupancy, speed (NVRTC + ptxas report
 //     these; see the NVRTC tests).
 //

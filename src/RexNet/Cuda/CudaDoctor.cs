@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using RexNet.Native.Cublas;
 using RexNet.Native.Driver;
 using RexNet.Native.Loading;
@@ -12,9 +13,14 @@ namespace RexNet.Cuda;
 /// </summary>
 public static class CudaDoctor
 {
+    /// <summary>What the report says in place of a driver version for tests/cuda-mock's libcuda.so.1.</summary>
+    public const string MockDriverVersion = "RexNet mock driver (kernels run in host emulation, no GPU)";
+
     public static CudaDoctorReport Examine(KernelCompiler? compiler = null)
     {
-        var driver = Library(CudaLibrary.Driver, () => null);
+        // The driver reports no version of its own (only the CUDA version it supports), except the mock, which says what it is.
+        var driver = Library(CudaLibrary.Driver, () =>
+            NativeLibrary.TryGetExport(NativeLibraryLoader.Load(CudaLibrary.Driver).Handle, "rexnet_cuda_mock", out _) ? MockDriverVersion : null);
         string? driverVersion = null;
         string? driverError = null;
         var gpus = new List<GpuReport>();

@@ -5,6 +5,7 @@ using RexNet.Tests.Support;
 namespace RexNet.Tests.Cuda;
 
 /// <summary>cuBLAS on a real GPU; skips (never fails) where there is none.</summary>
+[Trait(GpuTests.Category, GpuTests.Gpu)]
 public class CublasGpuTests
 {
     private static float[] Random(int n, int seed)

@@ -15,6 +15,7 @@ namespace RexNet.Tests.Cuda;
 /// graph replay, memory and lifetime. On the mock every kernel runs in the host emulation, so the sizes
 /// that need not be real (all but the timm cases) shrink there: the checks stay the same.
 /// </summary>
+[Trait(GpuTests.Category, GpuTests.Gpu)]
 [Collection(SerialCollection.Name)]
 public sealed class CudaBackendGpuTests
 {

@@ -5,6 +5,7 @@ using RexNet.Tests.Support;
 namespace RexNet.Tests.Cuda;
 
 /// <summary>`rexnet bench --device cuda`: one error line without a GPU; GPU and caller percentiles with one.</summary>
+[Trait(GpuTests.Category, GpuTests.Gpu)]
 [Collection(SerialCollection.Name)]
 public sealed class CudaBenchCommandTests
 {

@@ -13,6 +13,7 @@ namespace RexNet.Tests.Cuda;
 /// a machine without CUDA does: Auto falls back to the CPU and says why; an explicit CUDA request fails
 /// with one line naming what is missing.
 /// </summary>
+[Trait(GpuTests.Category, GpuTests.Gpu)]
 [Collection(CliCollection.Name)]
 public sealed class CudaDeviceSelectionTests(CliModelFiles files)
 {

@@ -4,6 +4,7 @@ using RexNet.Tests.Support;
 
 namespace RexNet.Tests.Cuda;
 
+[Trait(GpuTests.Category, GpuTests.Gpu)]
 public class DoctorCommandTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)
@@ -48,6 +49,13 @@ public class DoctorCommandTests
         Assert.Contains("an NVIDIA GPU with the NVIDIA driver installed", line);
         Assert.Contains("driver   not found", r.Stdout);
         Assert.DoesNotContain("   at ", r.Stdout + r.Stderr);
+
+        // The loader's exception, as the JSON carries it: every path tried, and what to install.
+        using var json = JsonDocument.Parse(CliProcess.WithoutCuda("doctor", "--json").Stdout);
+        var driver = json.RootElement.GetProperty("driver");
+        Assert.False(driver.GetProperty("loaded").GetBoolean());
+        Assert.Contains("install the NVIDIA driver", driver.GetProperty("error").GetString());
+        Assert.Contains(driver.GetProperty("tried").EnumerateArray(), t => t.GetString()!.Contains("libcuda.so.1"));
     }
 
     [Fact]
@@ -60,7 +68,7 @@ public class DoctorCommandTests
         var (code, stdout, _) = Run("doctor");
         Assert.Equal(CommandLine.ExitOk, code);
         Assert.Contains("RexNet mock GPU 0", stdout);
-        Assert.Contains($"from {CudaTestDevice.MockFolder}/libcuda.so.1", stdout);
+        Assert.Contains($"driver   {RexNet.Cuda.CudaDoctor.MockDriverVersion} from {CudaTestDevice.MockFolder}/libcuda.so.1", stdout);
         Assert.Contains("CUDA is usable", stdout);
     }
 

@@ -24,7 +24,8 @@ public sealed class PlanCommandTests
         Assert.Equal("cuda", plan.GetProperty("device").GetString());
         Assert.Equal("kernels", plan.GetProperty("gemm").GetString());
         Assert.True(plan.GetProperty("arena_bytes").GetInt64() > 0);
-        Assert.True(plan.GetProperty("weight_bytes").GetInt64() > 4_800_000 * 4L);
+        // rexnet_100 has 4.8 M parameters; folding BatchNorm leaves about 4.7 M floats.
+        Assert.InRange(plan.GetProperty("weight_bytes").GetInt64(), 4_500_000 * 4L, 5_000_000 * 4L);
         var ops = plan.GetProperty("ops").EnumerateArray().ToArray();
         Assert.InRange(ops.Length, 1, CudaPlanRecorderTests.MaxDeviceOps);
         foreach (var op in ops)
