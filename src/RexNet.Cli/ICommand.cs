@@ -1,6 +1,6 @@
 namespace RexNet.Cli;
 
-public interface ICommand
+internal interface ICommand
 {
     string Name { get; }
     string Summary { get; }
@@ -12,5 +12,5 @@ public interface ICommand
     /// <summary>Options without a value (--json).</summary>
     IReadOnlyCollection<string> Switches { get; }
 
-    int Execute(Arguments args, TextWriter stdout, TextWriter stderr);
+    int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout);
 }

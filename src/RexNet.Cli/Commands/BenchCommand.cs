@@ -1,25 +1,25 @@
 using System.Diagnostics;
 using System.Globalization;
-using RexNet.Cuda;
+using RexNet.IO;
 using RexNet.Model;
 using RexNet.Weights;
 
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet bench`: latency percentiles per batch size, measured with random-init weights.</summary>
-public sealed class BenchCommand : ICommand
+internal sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
     public string Summary => "measure p50/p90/p99 latency per batch size";
-    public string Usage => "[--model NAME] [--device cpu|cuda|auto] [--gemm kernels|cublas] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE] [--profile]";
+    public string Usage => "[--model NAME] [--device cpu|cuda|cuda:N|auto] [--gemm kernels|cublas] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE] [--profile]";
     public IReadOnlyCollection<string> Flags => ["model", "device", "gemm", "batch", "size", "runs", "warmup", "threads", "json"];
     public IReadOnlyCollection<string> Switches => ["profile"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         var spec = ModelSpec.FromZoo(args.Get("model") ?? "rexnet_100");
-        var device = args.GetEnum("device", DeviceKind.Cpu);
+        var device = ModelArguments.Device(args, DeviceSpec.Cpu);
         var gemm = args.GetEnum("gemm", CudaGemm.Kernels);
         var batches = args.GetIntList("batch", [1, 4, 8], 1, 256);
         int size = args.GetInt("size", 224, ModelSpec.MinInputSize, 4096);
@@ -27,26 +27,35 @@ public sealed class BenchCommand : ICommand
         int warmup = args.GetInt("warmup", 5, 0, 100_000);
         int? threads = args.Get("threads") is null ? null : args.GetInt("threads", 0, 1, 1024);
 
+        string? jsonPath = args.Get("json");
+        if (jsonPath is not null)
+        {
+            OutputFile.Check(jsonPath, []);
+        }
+        // With the report on standard output, the table goes to stderr.
+        var table = jsonPath is not null && OutputFile.IsStandardOutput(jsonPath) ? stderr : stdout;
+
         var model = RandomInit.CreateFolded(spec, seed: 0);
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = spec.Name, FoldedWeights = model, Device = device, Gemm = gemm, MaxBatch = batches.Max(), Height = size, Width = size,
-            Threads = threads,
-        });
+            FoldedWeights = model, MaxBatch = batches.Max(), Height = size, Width = size, Threads = threads, Gemm = gemm,
+        }.WithDevice(device));
         var inv = CultureInfo.InvariantCulture;
-        var cuda = engine.Backend as CudaBackend;
-        var deviceInfo = cuda is null ? null : CudaRuntimeInfo.Of(cuda);
-        stdout.WriteLine($"{spec.Name} {size}x{size} on {engine.Device} ({engine.DeviceReason}); {Environment.ProcessorCount} logical cores, " +
+        var diagnostics = engine.Diagnostics;
+        bool onGpu = engine.Device == DeviceKind.Cuda;
+        // Kernel launches and library calls per inference: the same for every batch size.
+        int deviceOps = onGpu ? int.Parse(diagnostics.DeviceProperties["device_ops"], inv) : 0;
+        table.WriteLine($"{spec.Name} {size}x{size} on {engine.Device} ({engine.DeviceReason}); {Environment.ProcessorCount} logical cores, " +
                          $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
-        if (deviceInfo is not null)
+        if (onGpu)
         {
-            stdout.WriteLine(deviceInfo.ToString());
-            stdout.WriteLine($"{"batch",5} {"gpu p50",9} {"gpu p90",9} {"gpu p99",9} {"call p50",9} {"call p90",9} {"call p99",9} {"img/s",9} {"ops",5}  " +
+            table.WriteLine(diagnostics.DeviceProperties["summary"]);
+            table.WriteLine($"{"batch",5} {"gpu p50",9} {"gpu p90",9} {"gpu p99",9} {"call p50",9} {"call p90",9} {"call p99",9} {"img/s",9} {"ops",5}  " +
                              $"(ms; gpu = CUDA events around the graph, call = Engine.Run; {runs} runs after {warmup} warm-up)");
         }
         else
         {
-            stdout.WriteLine($"{"batch",5} {"p50 ms",9} {"p90 ms",9} {"p99 ms",9} {"img/s",9}  ({runs} runs after {warmup} warm-up)");
+            table.WriteLine($"{"batch",5} {"p50 ms",9} {"p90 ms",9} {"p99 ms",9} {"img/s",9}  ({runs} runs after {warmup} warm-up)");
         }
         var rng = new Random(1);
         var results = new List<object>();
@@ -63,42 +72,39 @@ public sealed class BenchCommand : ICommand
                 long t0 = Stopwatch.GetTimestamp();
                 engine.Run(input, logits);
                 times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                if (cuda is not null)
-                {
-                    gpuTimes[i] = cuda.LastGpuMilliseconds;
-                }
+                gpuTimes[i] = diagnostics.LastRunDeviceMilliseconds ?? 0;
             }
-            if (args.Has("profile") && engine.Backend is RexNet.Cpu.CpuBackend cpu)
+            if (args.Has("profile") && !onGpu)
             {
                 // Where the time goes: mean milliseconds per plan step over a few runs.
-                foreach (var (step, ms) in cpu.ProfileSteps(input, batch, Math.Min(runs, 10)))
+                foreach (var (step, ms) in diagnostics.ProfileSteps(input, Math.Min(runs, 10)))
                 {
-                    stdout.WriteLine(string.Format(inv, "  profile batch {0}: {1,-28} {2,8:0.000} ms", batch, step, ms));
+                    table.WriteLine(string.Format(inv, "  profile batch {0}: {1,-28} {2,8:0.000} ms", batch, step, ms));
                 }
             }
             Array.Sort(times);
             Array.Sort(gpuTimes);
             double Pct(double[] sorted, double q) => sorted[Math.Min(runs - 1, (int)Math.Ceiling(q * runs) - 1)];
             double P(double q) => Pct(times, q);
-            if (cuda is not null)
+            if (onGpu)
             {
                 double G(double q) => Pct(gpuTimes, q);
-                stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.000} {5,9:0.000} {6,9:0.000} {7,9:0.0} {8,5}",
-                    batch, G(0.50), G(0.90), G(0.99), P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50), cuda.DeviceOpCount(batch)));
+                table.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.000} {5,9:0.000} {6,9:0.000} {7,9:0.0} {8,5}",
+                    batch, G(0.50), G(0.90), G(0.99), P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50), deviceOps));
                 results.Add(new
                 {
                     batch, p50_ms = P(0.50), p90_ms = P(0.90), p99_ms = P(0.99), images_per_s = batch * 1000.0 / P(0.50),
-                    device_ops = cuda.DeviceOpCount(batch),
+                    device_ops = deviceOps,
                     gpu_ms = new { p50 = G(0.50), p90 = G(0.90), p99 = G(0.99) },
                     caller_ms = new { p50 = P(0.50), p90 = P(0.90), p99 = P(0.99) },
                 });
                 continue;
             }
-            stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.0}",
+            table.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.0}",
                 batch, P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50)));
             results.Add(new { batch, p50_ms = P(0.50), p90_ms = P(0.90), p99_ms = P(0.99), images_per_s = batch * 1000.0 / P(0.50) });
         }
-        if (args.Get("json") is { } jsonPath)
+        if (jsonPath is not null)
         {
             var report = new
             {
@@ -112,16 +118,10 @@ public sealed class BenchCommand : ICommand
                     simd = RexNet.Cpu.Gemm.BestIsa.ToString(),
                 },
                 timestamp_utc = DateTime.UtcNow.ToString("O"),
-                device_info = deviceInfo is null ? null : new
-                {
-                    gpu = deviceInfo.Gpu, compute_capability = deviceInfo.ComputeCapability, driver_cuda_version = deviceInfo.DriverCudaVersion,
-                    nvrtc_version = deviceInfo.Nvrtc, cublas_version = deviceInfo.Cublas, gemm = deviceInfo.Gemm.ToString().ToLowerInvariant(), sm_clock_mhz = deviceInfo.SmClockMHz,
-                    memory_clock_mhz = deviceInfo.MemoryClockMHz, multiprocessors = deviceInfo.Multiprocessors, memory_bytes = deviceInfo.MemoryBytes,
-                    pci_bus_id = deviceInfo.PciBusId, engine_device_bytes = deviceInfo.EngineDeviceBytes,
-                },
+                device_info = onGpu ? diagnostics.DeviceProperties : null,
                 results,
             };
-            RexNet.IO.AtomicFile.Write(jsonPath, s => System.Text.Json.JsonSerializer.Serialize(s, report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            OutputFile.Write(jsonPath, s => System.Text.Json.JsonSerializer.Serialize(s, report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), rawStdout);
         }
         return CommandLine.ExitOk;
     }

@@ -7,7 +7,7 @@ using RexNet.Weights;
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet plan`: the ops a backend records for a model, batch and input size, without running them (no GPU needed).</summary>
-public sealed class PlanCommand : ICommand
+internal sealed class PlanCommand : ICommand
 {
     public string Name => "plan";
     public string Summary => "print the ops a backend runs for a model and batch (no GPU needed)";
@@ -22,7 +22,7 @@ public sealed class PlanCommand : ICommand
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         var spec = ModelSpec.FromZoo(args.Get("model") ?? "rexnet_100");

@@ -4,23 +4,24 @@ using RexNet.Model;
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet run`: .npy in, .npy logits (or pooled features) out. The parity-testing interface.</summary>
-public sealed class RunCommand : ICommand
+internal sealed class RunCommand : ICommand
 {
     public string Name => "run";
     public string Summary => "run a float32 NCHW .npy tensor through a model and write logits as .npy";
-    public string Usage => "--model NAME --weights FILE --input X.npy --output Y.npy [--device auto|cpu|cuda] [--gemm kernels|cublas] [--features]";
+    public string Usage => "--weights FILE --input X.npy --output Y.npy [--model NAME] [--device auto|cpu|cuda|cuda:N] [--gemm kernels|cublas] [--features]";
     public IReadOnlyCollection<string> Flags => ["model", "weights", "input", "output", "device", "gemm"];
     public IReadOnlyCollection<string> Switches => ["features"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         string inputPath = args.Require("input");
         string outputPath = args.Require("output");
-        var device = args.GetEnum("device", DeviceKind.Auto);
+        var device = ModelArguments.Device(args, DeviceSpec.Auto);
         var gemm = args.GetEnum("gemm", CudaGemm.Kernels);
-        var spec = ModelSpec.FromZoo(args.Require("model"));
+        string? model = args.Get("model");
         string weights = args.Require("weights");
+        OutputFile.Check(outputPath, [inputPath, weights]);
 
         var (shape, data) = NpyFile.ReadFloat32(inputPath);
         if (shape.Length != 4 || shape[1] != ModelSpec.InputChannels || shape[0] < 1)
@@ -29,12 +30,20 @@ public sealed class RunCommand : ICommand
                 $"expected a float32 [batch, 3, height, width] tensor, got shape ({string.Join(", ", shape)})");
         }
         int batch = shape[0], height = shape[2], width = shape[3];
-        ModelSpec.ValidateInputSize(height, width);
+        try
+        {
+            ModelSpec.ValidateInputSize(height, width);
+        }
+        catch (RexNetException e)
+        {
+            // The size came from the file, so the file is what is wrong.
+            throw new InvalidInputFileException(inputPath, e.Message);
+        }
 
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = spec.Name, Weights = weights, Device = device, Gemm = gemm, MaxBatch = batch, Height = height, Width = width,
-        });
+            Model = model, Weights = weights, MaxBatch = batch, Height = height, Width = width, Gemm = gemm,
+        }.WithDevice(device));
         bool features = args.Has("features");
         int perImage = features ? engine.FeatureCount : engine.NumClasses;
         var result = new float[batch * perImage];
@@ -46,8 +55,8 @@ public sealed class RunCommand : ICommand
         {
             engine.Run(data, result);
         }
-        NpyFile.WriteFloat32(outputPath, [batch, perImage], result);
-        stderr.WriteLine($"{spec.Name} on {engine.Device}: {batch}x3x{height}x{width} -> {outputPath} [{batch}, {perImage}]");
+        OutputFile.Write(outputPath, s => NpyFile.WriteFloat32(s, [batch, perImage], result), rawStdout);
+        stderr.WriteLine($"{engine.Spec.Name} on {engine.Device}: {batch}x3x{height}x{width} -> {outputPath} [{batch}, {perImage}]");
         return CommandLine.ExitOk;
     }
 }

@@ -10,7 +10,7 @@ namespace RexNet.Cli.Commands;
 /// option: an ONNX file carries its own weights and sizes, so none of run's --model/--weights/--device
 /// flags would apply, and run stays one engine with one set of rules.
 /// </summary>
-public sealed class RunOnnxCommand : ICommand
+internal sealed class RunOnnxCommand : ICommand
 {
     public string Name => "run-onnx";
     public string Summary => "run a float32 NCHW .npy tensor through an ONNX model with ONNX Runtime (CPU)";
@@ -18,13 +18,14 @@ public sealed class RunOnnxCommand : ICommand
     public IReadOnlyCollection<string> Flags => ["onnx", "input", "output", "threads"];
     public IReadOnlyCollection<string> Switches => [];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         string modelPath = args.Require("onnx");
         string inputPath = args.Require("input");
         string outputPath = args.Require("output");
         int threads = args.GetInt("threads", Environment.ProcessorCount, 1, 1024);
+        OutputFile.Check(outputPath, [modelPath, inputPath]);
 
         var (shape, data) = NpyFile.ReadFloat32(inputPath);
         if (shape.Length != 4 || shape[1] != ModelSpec.InputChannels || shape[0] < 1)
@@ -37,7 +38,7 @@ public sealed class RunOnnxCommand : ICommand
         using var runner = OnnxRuntimeRunner.FromFile(modelPath, threads);
         runner.CheckInputShape(shape, inputPath);
         var logits = runner.Run(data, shape);
-        NpyFile.WriteFloat32(outputPath, [shape[0], runner.NumClasses], logits);
+        OutputFile.Write(outputPath, s => NpyFile.WriteFloat32(s, [shape[0], runner.NumClasses], logits), rawStdout);
         stderr.WriteLine($"{modelPath} on ONNX Runtime {OnnxRuntimeRunner.Version} (CPU): " +
                          $"{string.Join("x", shape)} -> {outputPath} [{shape[0]}, {runner.NumClasses}]");
         return CommandLine.ExitOk;

@@ -9,7 +9,7 @@ namespace RexNet.Cpu;
 /// grow linearly with batch, so the max-batch plan's slots fit all). Everything is allocated when the
 /// backend is created; runs allocate nothing.
 /// </summary>
-public sealed class CpuBackend : IInferenceBackend
+internal sealed class CpuBackend : IInferenceBackend
 {
     private readonly Plan[] _plans;
     private readonly CpuJob[][] _jobs;
@@ -18,8 +18,16 @@ public sealed class CpuBackend : IInferenceBackend
 
     public DeviceKind Device => DeviceKind.Cpu;
 
+    internal WorkerPool Pool => _pool;
+
     /// <summary>Bytes of activation memory the arena holds.</summary>
     public long ArenaBytes { get; }
+
+    public long DeviceMemoryBytes => 0;
+
+    public double? LastDeviceMilliseconds => null;
+
+    public IReadOnlyDictionary<string, string> DeviceProperties { get; }
 
     public CpuBackend(FoldedModel model, EngineOptions options, VectorIsa? isa = null)
     {
@@ -30,6 +38,13 @@ public sealed class CpuBackend : IInferenceBackend
         _slots = maxPlan.SlotSizes.Select(size => new float[size]).ToArray();
         ArenaBytes = maxPlan.ArenaBytes;
         _pool = new WorkerPool(workers);
+        DeviceProperties = new Dictionary<string, string>
+        {
+            ["simd"] = vectorIsa.ToString(),
+            ["threads"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["logical_cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["architecture"] = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString(),
+        };
         var scratch = Enumerable.Range(0, workers).Select(_ => new float[CpuJobs.ScratchLength(maxPlan, vectorIsa)]).ToArray();
         _jobs = _plans.Select(p =>
         {
@@ -82,8 +97,7 @@ public sealed class CpuBackend : IInferenceBackend
         }
     }
 
-    /// <summary>Mean milliseconds each step takes over <paramref name="runs"/> runs: where the time goes.</summary>
-    public IReadOnlyList<(string Step, double Milliseconds)> ProfileSteps(ReadOnlySpan<float> input, int batch, int runs)
+    public IReadOnlyList<StepTime> ProfileSteps(ReadOnlySpan<float> input, int batch, int runs)
     {
         var plan = _plans[batch - 1];
         var jobs = _jobs[batch - 1];
@@ -98,7 +112,7 @@ public sealed class CpuBackend : IInferenceBackend
                 totals[i] += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             }
         }
-        return plan.Steps.Select((s, i) => (s.Name, totals[i] / runs)).ToArray();
+        return plan.Steps.Select((s, i) => new StepTime(s.Name, totals[i] / runs)).ToArray();
     }
 
     public void Dispose() => _pool.Dispose();

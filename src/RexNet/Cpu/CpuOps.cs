@@ -8,7 +8,7 @@ namespace RexNet.Cpu;
 /// kernel tests compare against these. The whole-tensor entry points run on the calling thread; the CPU
 /// backend runs the same task functions from its worker pool.
 /// </summary>
-public static class CpuOps
+internal static class CpuOps
 {
     public static float Activate(float v, Activation act) => act switch
     {

@@ -12,7 +12,7 @@ namespace RexNet.Cpu;
 /// border. Stride 2 first splits each input row into its even and odd columns (E[i] = padded[2i],
 /// O[i] = padded[2i+1]), after which the three taps of output pixel o are E[o], O[o] and E[o+1].
 /// </summary>
-public static class Depthwise
+internal static class Depthwise
 {
     public static int ScratchLength(int h, int w) =>
         Math.Max((h + 2) * (w + 2), 2 * (h + 2) * (ModelSpec.ConvOutSize(w, 2) + 1));

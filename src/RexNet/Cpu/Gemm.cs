@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace RexNet.Cpu;
 
 /// <summary>Which vector width the GEMM micro-kernel uses.</summary>
-public enum VectorIsa { Vector128, Vector256, Vector512 }
+internal enum VectorIsa { Vector128, Vector256, Vector512 }
 
 /// <summary>
 /// Single-precision GEMM for 1x1 convs: C[M,N] = A[M,K] · B[K,N], all row-major, where A is the weight
@@ -13,7 +13,7 @@ public enum VectorIsa { Vector128, Vector256, Vector512 }
 /// <see cref="PanelWidth"/> columns (k-major, zero-padded) so the micro-kernel streams it contiguously
 /// from L1; the micro-kernel keeps a <see cref="RowTile"/> x PanelWidth tile of C in registers.
 /// </summary>
-public static class Gemm
+internal static class Gemm
 {
     public const int RowTile = 6;
 

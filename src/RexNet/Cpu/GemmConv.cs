@@ -9,7 +9,7 @@ namespace RexNet.Cpu;
 /// per image, per block of <see cref="ColumnBlock"/> pixels, and, when that gives too few tasks for the
 /// workers (late layers have 7x7 pixels), per block of output channels.
 /// </summary>
-public readonly record struct GemmTiling(int Batch, int OutChannels, int Pixels, int ColumnBlock, int ColumnBlocks, int RowBlocks, int RowsPerBlock)
+internal readonly record struct GemmTiling(int Batch, int OutChannels, int Pixels, int ColumnBlock, int ColumnBlocks, int RowBlocks, int RowsPerBlock)
 {
     public int TaskCount => Batch * ColumnBlocks * RowBlocks;
 
@@ -41,7 +41,7 @@ public readonly record struct GemmTiling(int Batch, int OutChannels, int Pixels,
 }
 
 /// <summary>The GEMM-based convs: 1x1 (pointwise) and dense 3x3 via im2col, with fused epilogues.</summary>
-public static class GemmConv
+internal static class GemmConv
 {
     /// <summary>
     /// One task of a 1x1 conv: y[b, i0..i1, j0..j0+nc) = act(W x + bias) (+ residual on the first

@@ -7,7 +7,7 @@ namespace RexNet.Cpu;
 /// The few vector operations the GEMM micro-kernel needs, so that one kernel serves both AVX-512
 /// (<see cref="Simd512"/>) and AVX2 (<see cref="Simd256"/>); the JIT specialises it per struct.
 /// </summary>
-public interface ISimd<TVec> where TVec : struct
+internal interface ISimd<TVec> where TVec : struct
 {
     static abstract int Width { get; }
     static abstract TVec Zero { get; }
@@ -24,7 +24,7 @@ public interface ISimd<TVec> where TVec : struct
     static abstract TVec Clamp(TVec a, TVec min, TVec max);
 }
 
-public readonly struct Simd512 : ISimd<Vector512<float>>
+internal readonly struct Simd512 : ISimd<Vector512<float>>
 {
     public static int Width => Vector512<float>.Count;
     public static Vector512<float> Zero => Vector512<float>.Zero;
@@ -50,7 +50,7 @@ public readonly struct Simd512 : ISimd<Vector512<float>>
     public static Vector512<float> Clamp(Vector512<float> a, Vector512<float> min, Vector512<float> max) => Vector512.Min(Vector512.Max(a, min), max);
 }
 
-public readonly struct Simd256 : ISimd<Vector256<float>>
+internal readonly struct Simd256 : ISimd<Vector256<float>>
 {
     public static int Width => Vector256<float>.Count;
     public static Vector256<float> Zero => Vector256<float>.Zero;
@@ -76,7 +76,7 @@ public readonly struct Simd256 : ISimd<Vector256<float>>
     public static Vector256<float> Clamp(Vector256<float> a, Vector256<float> min, Vector256<float> max) => Vector256.Min(Vector256.Max(a, min), max);
 }
 
-public readonly struct Simd128 : ISimd<Vector128<float>>
+internal readonly struct Simd128 : ISimd<Vector128<float>>
 {
     public static int Width => Vector128<float>.Count;
     public static Vector128<float> Zero => Vector128<float>.Zero;
@@ -103,7 +103,7 @@ public readonly struct Simd128 : ISimd<Vector128<float>>
 }
 
 /// <summary>Bias and activation applied to a vector while it is still in registers.</summary>
-public static class SimdEpilogue
+internal static class SimdEpilogue
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TS, TV>(TV v, float bias, Model.Activation act)

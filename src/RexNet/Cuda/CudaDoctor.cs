@@ -11,7 +11,7 @@ namespace RexNet.Cuda;
 /// Inspects the CUDA setup without assuming any of it works: each library is loaded on its own,
 /// each failure is recorded rather than thrown, and the verdict names the first thing missing.
 /// </summary>
-public static class CudaDoctor
+internal static class CudaDoctor
 {
     /// <summary>What the report says in place of a driver version for tests/cuda-mock's libcuda.so.1.</summary>
     public const string MockDriverVersion = "RexNet mock driver (kernels run in host emulation, no GPU)";

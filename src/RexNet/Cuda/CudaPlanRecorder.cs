@@ -102,7 +102,7 @@ internal static class CudaPlanRecorder
                 {
                     if (w.Reduced > DepthwiseTiling.MaxHidden)
                     {
-                        throw new NotSupportedException($"{s.Name}: SE width {w.Reduced} exceeds the kernel's limit of {DepthwiseTiling.MaxHidden}");
+                        throw new RexNetException(RexNetErrorCode.DeviceUnavailable, $"{s.Name}: SE width {w.Reduced} exceeds the kernel's limit of {DepthwiseTiling.MaxHidden}");
                     }
                     var blobs = SeWeights(s).ToArray();
                     se = [W(blobs[0]), W(blobs[1]), W(blobs[2]), W(blobs[3]), T(s.Gate), LaunchArg.Ptr(arena.Scratch), LaunchArg.Ptr(arena.Counters)];
@@ -144,7 +144,7 @@ internal static class CudaPlanRecorder
                 }
                 if (s.Gate >= 0)
                 {
-                    throw new InvalidOperationException($"{s.Name}: a cuBLAS GEMM cannot apply the SE gate to its input");
+                    throw new RexNetException(RexNetErrorCode.Internal, $"{s.Name}: a cuBLAS GEMM cannot apply the SE gate to its input");
                 }
                 var gemm = x.Spatial == 1
                     ? GemmMapping.Linear(s.Name, x.N, s.Cin, s.Cout, weights.RefOf(WeightBlob.AsIs(s.Weight)), arena.RefOf(s.Input), arena.RefOf(s.Output))
@@ -174,7 +174,7 @@ internal static class CudaPlanRecorder
                 ];
             }
             default:
-                throw new NotSupportedException($"the CUDA backend cannot record {step.GetType().Name}");
+                throw new RexNetException(RexNetErrorCode.Internal, $"the CUDA backend cannot record {step.GetType().Name}");
         }
     }
 
@@ -183,7 +183,7 @@ internal static class CudaPlanRecorder
     {
         if (count <= 0 || count > int.MaxValue)
         {
-            throw new NotSupportedException($"{count} elements: the kernels index with int and need 1 to 2^31-1");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"{count} elements: the kernels index with int and need 1 to 2^31-1");
         }
         return (int)((count + block - 1) / block);
     }

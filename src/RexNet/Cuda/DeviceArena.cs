@@ -31,7 +31,7 @@ internal sealed class DeviceArena
         {
             if (!Assign(p).SlotOf.SequenceEqual(slotOf))
             {
-                throw new InvalidOperationException($"the batch-{p.Plan.Batch} program assigns slots differently from the largest batch's");
+                throw new RexNetException(RexNetErrorCode.Internal, $"the batch-{p.Plan.Batch} program assigns slots differently from the largest batch's");
             }
         }
         _slotOf = slotOf;
@@ -51,7 +51,7 @@ internal sealed class DeviceArena
     /// <summary>Where a tensor lives; throws for one the program never writes (fused away).</summary>
     public DeviceRef RefOf(int tensor) => _slotOf[tensor] >= 0
         ? new DeviceRef(DeviceRegion.Arena, _slotOffsets[_slotOf[tensor]])
-        : throw new InvalidOperationException($"tensor {tensor} is not materialised by the device program");
+        : throw new RexNetException(RexNetErrorCode.Internal, $"tensor {tensor} is not materialised by the device program");
 
     public bool Holds(int tensor) => _slotOf[tensor] >= 0;
 

@@ -114,7 +114,7 @@ internal sealed class DeviceProgram
                     steps.Add(new DevicePointwise(s.Name, s.Input, -1, s.Output, s.InFeatures, s.OutFeatures, s.Weight, s.Bias, Activation.None, -1, 0));
                     break;
                 default:
-                    throw new NotSupportedException($"the CUDA backend has no device step for plan step {planSteps[i].Name} ({planSteps[i].GetType().Name})");
+                    throw new RexNetException(RexNetErrorCode.Internal, $"the CUDA backend has no device step for plan step {planSteps[i].Name} ({planSteps[i].GetType().Name})");
             }
         }
         return new DeviceProgram(plan, gemm, steps);

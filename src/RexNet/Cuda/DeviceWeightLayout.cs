@@ -16,7 +16,7 @@ internal readonly record struct WeightBlob(float[] Source, WeightForm Form, int 
     public static WeightBlob Transposed(float[] source, int rows, int cols, int paddedRows) =>
         source.Length == (long)rows * cols && paddedRows >= rows
             ? new(source, WeightForm.Transposed, rows, cols, paddedRows)
-            : throw new ArgumentException($"a {source.Length}-float array is not [{rows}, {cols}] or cannot pad to {paddedRows} rows");
+            : throw new RexNetException(RexNetErrorCode.Internal, $"a {source.Length}-float array is not [{rows}, {cols}] or cannot pad to {paddedRows} rows");
 
     public long Floats => Form == WeightForm.AsIs ? Source.Length : (long)Cols * PaddedRows;
 
@@ -71,7 +71,7 @@ internal sealed class DeviceWeightLayout
     public DeviceRef RefOf(WeightBlob blob) =>
         _entries.TryGetValue((blob.Source, blob.Form), out var e)
             ? new DeviceRef(DeviceRegion.Weights, e.Offset)
-            : throw new ArgumentException("the array is not one of this program's weights in that form");
+            : throw new RexNetException(RexNetErrorCode.Internal, "the array is not one of this program's weights in that form");
 
     /// <summary>The packed image uploaded once at engine creation (zero in the alignment gaps and padding).</summary>
     public float[] Pack()

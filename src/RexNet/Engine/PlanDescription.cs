@@ -33,7 +33,7 @@ public sealed record PlanDescription(string Model, int Batch, int Height, int Wi
                 {
                     KernelLaunch k => new PlanOp("kernel", k.Step, k.Kernel, [k.Grid.X, k.Grid.Y, k.Grid.Z], [k.Block.X, k.Block.Y, k.Block.Z], k.Bytes),
                     GemmCall g => new PlanOp("gemm", g.Step, g.BatchCount == 1 ? "cublasSgemm_v2" : "cublasSgemmStridedBatched", null, null, g.Bytes),
-                    _ => throw new NotSupportedException(op.GetType().Name),
+                    _ => throw new RexNetException(RexNetErrorCode.Internal, $"no plan op for {op.GetType().Name}"),
                 }).ToArray();
                 return new PlanDescription(model.Spec.Name, batch, height, width, device, gemm, ops, cuda.Arena.Bytes, cuda.Weights.Bytes);
             }
@@ -45,7 +45,7 @@ public sealed record PlanDescription(string Model, int Batch, int Height, int Wi
                 return new PlanDescription(model.Spec.Name, batch, height, width, device, null, ops, plan.ArenaBytes, weights);
             }
             default:
-                throw new ArgumentException($"a plan is described for one backend: cpu or cuda, not {device.ToString().ToLowerInvariant()}");
+                throw new RexNetException(RexNetErrorCode.InvalidArgument, $"a plan is described for one backend: cpu or cuda, not {device.ToString().ToLowerInvariant()}");
         }
     }
 
@@ -58,7 +58,7 @@ public sealed record PlanDescription(string Model, int Batch, int Height, int Wi
         SeExciteStep => "se_excite",
         ScaleRelu6Step => "scale_relu6",
         LinearStep => "linear",
-        _ => throw new NotSupportedException(step.GetType().Name),
+        _ => throw new RexNetException(RexNetErrorCode.Internal, $"no CPU kind for {step.GetType().Name}"),
     };
 
     private static int WeightFloats(PlanStep step) => step switch

@@ -7,7 +7,7 @@ namespace RexNet.Hub;
 /// <c>models--OWNER--NAME/blobs/ETAG</c> holds the content, <c>snapshots/COMMIT/FILE</c> is a relative symlink to
 /// the blob, and <c>refs/REVISION</c> holds the commit a branch pointed to when last fetched.
 /// </summary>
-public sealed class HubCache(string root)
+internal sealed class HubCache(string root)
 {
     public string Root { get; } = root;
 
@@ -59,7 +59,7 @@ public sealed class HubCache(string root)
         {
             string refPath = RefPath(repo, revision);
             Directory.CreateDirectory(Path.GetDirectoryName(refPath)!);
-            AtomicFile.Write(refPath, s => s.Write(System.Text.Encoding.ASCII.GetBytes(commit)));
+            OutputFile.Write(refPath, s => s.Write(System.Text.Encoding.ASCII.GetBytes(commit)));
         }
         return snapshot;
     }

@@ -29,7 +29,22 @@ public sealed class HubDownloader(HubSettings settings)
     public string Download(string repo, string file, DownloadProgress? progress = null) =>
         DownloadAsync(repo, file, progress, CancellationToken.None).GetAwaiter().GetResult();
 
+    /// <summary>The file's snapshot path. Network and hub failures are <see cref="HubException"/>s, and so is a
+    /// cache the file system will not let us use (not a folder, not writable).</summary>
     public async Task<string> DownloadAsync(string repo, string file, DownloadProgress? progress, CancellationToken cancel)
+    {
+        try
+        {
+            return await FetchAsync(repo, file, progress, cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HubException($"cannot use the hub cache {settings.CacheDirectory} for {repo}/{file}: {Describe(e)}; " +
+                "set HF_HUB_CACHE (or HF_HOME) to a writable folder", e, RexNetErrorCode.InvalidFile);
+        }
+    }
+
+    private async Task<string> FetchAsync(string repo, string file, DownloadProgress? progress, CancellationToken cancel)
     {
         if (settings.Offline)
         {
@@ -137,7 +152,7 @@ public sealed class HubDownloader(HubSettings settings)
                 string actual = Convert.ToHexStringLower(hash.GetHashAndReset());
                 if (!string.Equals(actual, metadata.Etag, StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new HubException($"download of {repo}/{file} is corrupt: its {metadata.DigestKind} is {actual} but the hub announced {metadata.Etag}; nothing was cached, run again to retry");
+                    throw new HubException($"download of {repo}/{file} is corrupt: its {metadata.DigestKind} is {actual} but the hub announced {metadata.Etag}; nothing was cached, run again to retry", code: RexNetErrorCode.InvalidFile);
                 }
             }
             File.Move(incomplete, blob, overwrite: true);
@@ -222,7 +237,7 @@ public sealed class HubDownloader(HubSettings settings)
     };
 
     private static bool IsNetworkFailure(Exception e, CancellationToken cancel) =>
-        e is HttpRequestException || (e is IOException and not HubException) ||
+        e is HttpRequestException or IOException ||
         (e is OperationCanceledException && !cancel.IsCancellationRequested);
 
     private static string Describe(Exception e) =>

@@ -1,6 +1,3 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-
 namespace RexNet.Imaging;
 
 /// <summary>
@@ -22,8 +19,8 @@ public static class ClassifyExtensions
         return Run(engine, 1, (_, dst) => tensor.CopyTo(dst), topK)[0];
     }
 
-    /// <summary>Classifies an image already decoded by the caller (no EXIF orientation is applied here).</summary>
-    public static IReadOnlyList<Prediction> Classify(this RexNetEngine engine, Image image, int topK = 5,
+    /// <summary>Classifies pixels already decoded by the caller (no EXIF orientation is known, so none is applied).</summary>
+    public static IReadOnlyList<Prediction> Classify(this RexNetEngine engine, RgbImage image, int topK = 5,
         PreprocessOptions? options = null) =>
         engine.ClassifyBatch([image], topK, options)[0];
 
@@ -33,24 +30,19 @@ public static class ClassifyExtensions
         var o = OptionsFor(engine, options);
         return Run(engine, paths.Count, (i, dst) =>
         {
-            using var image = SafeImageLoader.Default.Load(paths[i]);
-            ImagePreprocessor.Preprocess(image, o, dst);
+            using var image = SafeImageLoader.Default.Load(paths[i], o.ExifOrientation);
+            ImagePreprocessor.Preprocess(image.View, o, dst);
         }, topK);
     }
 
     public static IReadOnlyList<IReadOnlyList<Prediction>> ClassifyBatch(this RexNetEngine engine,
-        IReadOnlyList<Image> images, int topK = 5, PreprocessOptions? options = null)
+        IReadOnlyList<RgbImage> images, int topK = 5, PreprocessOptions? options = null)
     {
         var o = OptionsFor(engine, options);
         return Run(engine, images.Count, (i, dst) =>
         {
-            if (images[i] is Image<Rgb24> rgb)
-            {
-                ImagePreprocessor.Preprocess(rgb, o, dst);
-                return;
-            }
-            using var converted = images[i].CloneAs<Rgb24>();
-            ImagePreprocessor.Preprocess(converted, o, dst);
+            using var rgbx = images[i].ToRgbx();
+            ImagePreprocessor.Preprocess(rgbx.View, o, dst);
         }, topK);
     }
 
@@ -61,7 +53,7 @@ public static class ClassifyExtensions
         int per = engine.ImageElements;
         if (tensors.Length == 0 || tensors.Length % per != 0)
         {
-            throw new ArgumentException($"tensors hold {tensors.Length} floats, not a whole number of {per}-float images");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"tensors hold {tensors.Length} floats, not a whole number of {per}-float images");
         }
         return Run(engine, tensors.Length / per, (i, dst) => tensors.Span.Slice(i * per, per).CopyTo(dst), topK);
     }
@@ -72,7 +64,7 @@ public static class ClassifyExtensions
     {
         if (engine.NumClasses != ImageNetClasses.Count)
         {
-            throw new InvalidOperationException($"the model has {engine.NumClasses} classes, not the {ImageNetClasses.Count} of ImageNet-1k");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"the model has {engine.NumClasses} classes, not the {ImageNetClasses.Count} of ImageNet-1k");
         }
         var results = new IReadOnlyList<Prediction>[count];
         if (count == 0)
@@ -104,12 +96,12 @@ public static class ClassifyExtensions
     {
         if (engine.Height != engine.Width)
         {
-            throw new ArgumentException($"image preprocessing makes square crops; this engine takes {engine.Height}x{engine.Width}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"image preprocessing makes square crops; this engine takes {engine.Height}x{engine.Width}");
         }
         var o = options ?? PreprocessOptions.Default with { Size = engine.Height };
         if (o.Size != engine.Height)
         {
-            throw new ArgumentException($"preprocessing crops {o.Size}x{o.Size} but the engine takes {engine.Height}x{engine.Width}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"preprocessing crops {o.Size}x{o.Size} but the engine takes {engine.Height}x{engine.Width}");
         }
         o.Validate();
         return o;

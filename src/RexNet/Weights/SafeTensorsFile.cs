@@ -48,7 +48,7 @@ public sealed class SafeTensorsFile : IDisposable
         {
             throw new InvalidInputFileException(path, $"not a safetensors file: {fileLength} bytes is shorter than the 8-byte header length");
         }
-        var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        var map = InputFile.Guard(path, () => MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read));
         MemoryMappedViewAccessor? view = null;
         try
         {
@@ -235,7 +235,7 @@ public sealed class SafeTensorsFile : IDisposable
         SafeTensorsDType.F32 => 4,
         SafeTensorsDType.F16 or SafeTensorsDType.BF16 => 2,
         SafeTensorsDType.I64 => 8,
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
+        _ => throw new RexNetException(RexNetErrorCode.InvalidArgument, $"{(int)dtype} is not a SafeTensorsDType"),
     };
 
     public bool Contains(string name) => _entries.ContainsKey(name);

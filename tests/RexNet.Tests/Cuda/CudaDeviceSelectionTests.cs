@@ -27,7 +27,7 @@ public sealed class CudaDeviceSelectionTests(CliModelFiles files)
     public void Auto_picks_cuda_when_it_is_usable_and_says_why_otherwise()
     {
         using var engine = RexNetEngine.Create(Options(DeviceKind.Auto));
-        string? problem = CudaSupport.FindProblem(needsCublas: false);
+        string? problem = CudaSupport.FindProblem();
         if (problem is null)
         {
             Assert.Equal(DeviceKind.Cuda, engine.Device);

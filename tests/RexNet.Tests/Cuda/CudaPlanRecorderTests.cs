@@ -35,7 +35,7 @@ public sealed class CudaPlanRecorderTests
         var stored = new float[blob.Floats];
         blob.WriteTo(stored);
         Assert.Equal([1f, 4, 0, 0, 2, 5, 0, 0, 3, 6, 0, 0], stored);
-        Assert.Throws<ArgumentException>(() => WeightBlob.Transposed(w, 4, 2, 3));
+        Assert.Equal(RexNetErrorCode.Internal, Assert.Throws<RexNetException>(() => WeightBlob.Transposed(w, 4, 2, 3)).Code);
     }
 
     [Theory]

@@ -9,7 +9,7 @@ namespace RexNet.Tests.Cuda;
 /// that reads a slot nothing wrote poisons the output; only the fused kernels' counters start at zero, as
 /// the engine's initial fill leaves them.
 /// </summary>
-public sealed class HostDeviceOpRunner : IDisposable
+internal sealed class HostDeviceOpRunner : IDisposable
 {
     private readonly EmuBuffer _arena;
     private readonly EmuBuffer _weights;

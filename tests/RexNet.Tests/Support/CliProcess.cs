@@ -6,7 +6,7 @@ namespace RexNet.Tests.Support;
 /// Runs the built `rexnet` executable (copied beside the test binaries) as a child process, for what an
 /// in-process run cannot show: a process that never loaded the mock driver, i.e. a machine without CUDA.
 /// </summary>
-public static class CliProcess
+internal static class CliProcess
 {
     /// <summary>Variables that point a process at the mock driver; <see cref="WithoutCuda"/> removes them.</summary>
     private static readonly string[] MockVariables = ["REXNET_CUDA_LIBS", "REXNET_CUDA_MOCK_DEVICES", "REXNET_CUDA_MOCK_ARCH"];
@@ -43,6 +43,6 @@ public static class CliProcess
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"rexnet {string.Join(' ', args)} ran past {timeoutSeconds} s");
         }
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+        return new CliResult(process.ExitCode, System.Text.Encoding.UTF8.GetBytes(stdout.Result), stderr.Result);
     }
 }

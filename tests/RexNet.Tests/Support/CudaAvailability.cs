@@ -10,7 +10,7 @@ namespace RexNet.Tests.Support;
 /// driver (<see cref="CudaTestDevice"/>), which CI builds with g++: so GPU tests skip only where neither
 /// exists, and fail instead under REXNET_REQUIRE_PARITY=1.
 /// </summary>
-public static class CudaAvailability
+internal static class CudaAvailability
 {
     private static readonly Lazy<string?> NvrtcProblem = new(() =>
         NativeLibraryLoader.TryLoad(CudaLibrary.Nvrtc, out _, out var failure) ? null : failure!.Message);

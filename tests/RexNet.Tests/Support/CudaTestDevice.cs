@@ -5,7 +5,7 @@ using RexNet.Tests.Kernels.Emulation;
 namespace RexNet.Tests.Support;
 
 /// <summary>What the CUDA tests run on: a real GPU, or the mock CUDA driver (tests/cuda-mock).</summary>
-public enum CudaTestTarget
+internal enum CudaTestTarget
 {
     /// <summary>The mock could not be built (no g++): CUDA tests skip, or fail under REXNET_REQUIRE_PARITY=1.</summary>
     None,
@@ -21,7 +21,7 @@ public enum CudaTestTarget
 /// against it, with the real NVRTC. The mock gets two devices (sm_90, and sm_100, which NVRTC 11.8 can only
 /// target with PTX) unless REXNET_CUDA_MOCK_DEVICES / REXNET_CUDA_MOCK_ARCH say otherwise.
 /// </summary>
-public static partial class CudaTestDevice
+internal static partial class CudaTestDevice
 {
     public const string ModeVariable = "REXNET_TEST_CUDA";
 

@@ -10,7 +10,7 @@ namespace RexNet.Tests.Support;
 /// which may be mounted noexec), through a staging folder renamed into place, so concurrent test
 /// processes never see a half-built library. Older builds there are removed.
 /// </summary>
-public static class HashedBuild
+internal static class HashedBuild
 {
     /// <summary>The folder holding an up-to-date build, running <paramref name="build"/> into a staging folder if needed.</summary>
     public static string Ensure(string name, IEnumerable<string> inputs, string salt, string product, Action<string> build)

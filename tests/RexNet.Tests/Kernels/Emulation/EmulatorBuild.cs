@@ -7,7 +7,7 @@ namespace RexNet.Tests.Kernels.Emulation;
 /// <see cref="HashedBuild"/> for where and when). tests/kernel-emulation/wrap-kernels.sh writes the
 /// wrappers that register every entry point, as it does for the mock CUDA driver.
 /// </summary>
-public static class EmulatorBuild
+internal static class EmulatorBuild
 {
     public const string LibraryName = "librexnet_kernel_emu.so";
 

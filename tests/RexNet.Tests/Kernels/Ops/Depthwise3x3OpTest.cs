@@ -8,7 +8,7 @@ using RexNet.Tests.Support;
 namespace RexNet.Tests.Kernels.Ops;
 
 /// <param name="Rd">SE width; 0 for a block without SE.</param>
-public sealed record Depthwise3x3Shape(string Label, int N, int C, int H, int W, int Stride, Activation Act, int Rd = 0)
+internal sealed record Depthwise3x3Shape(string Label, int N, int C, int H, int W, int Stride, Activation Act, int Rd = 0)
 {
     public override string ToString() => $"{Label} n{N} c{C} {H}x{W} s{Stride} {Act}{(Rd > 0 ? $" se{Rd}" : "")}";
 }
@@ -18,7 +18,7 @@ public sealed record Depthwise3x3Shape(string Label, int N, int C, int H, int W,
 /// CpuOps.SeExcite on the conv's output. SE cases also check that the per-image counters are back at zero
 /// and that a second launch over the same scratch (a graph replay) gives the same gate.
 /// </summary>
-public sealed class Depthwise3x3OpTest : KernelOpTest<Depthwise3x3Shape>
+internal sealed class Depthwise3x3OpTest : KernelOpTest<Depthwise3x3Shape>
 {
     public override string Name => "depthwise3x3";
     public override IReadOnlyList<string> EntryPoints => ["rexnet_depthwise3x3"];

@@ -5,13 +5,13 @@ using RexNet.Tests.Support;
 
 namespace RexNet.Tests.Kernels.Ops;
 
-public sealed record GemmEpilogueShape(string Label, int N, int C, int Hw, int CRes, Activation Act)
+internal sealed record GemmEpilogueShape(string Label, int N, int C, int Hw, int CRes, Activation Act)
 {
     public override string ToString() => $"{Label} n{N} c{C} hw{Hw} cres{CRes} {Act}";
 }
 
 /// <summary>gemm_epilogue.cu (after a cuBLAS GEMM) against CpuOps.BiasActivation then CpuOps.PartialResidualAdd.</summary>
-public sealed class GemmEpilogueOpTest : KernelOpTest<GemmEpilogueShape>
+internal sealed class GemmEpilogueOpTest : KernelOpTest<GemmEpilogueShape>
 {
     public override string Name => "gemm_epilogue";
     public override IReadOnlyList<string> EntryPoints => ["rexnet_gemm_epilogue"];

@@ -4,13 +4,13 @@ using RexNet.Tests.Support;
 
 namespace RexNet.Tests.Kernels.Ops;
 
-public sealed record GlobalAvgPoolShape(string Label, int N, int C, int Hw)
+internal sealed record GlobalAvgPoolShape(string Label, int N, int C, int Hw)
 {
     public override string ToString() => $"{Label} n{N} c{C} hw{Hw}";
 }
 
 /// <summary>global_avg_pool.cu (one warp per plane) against CpuOps.ChannelMean.</summary>
-public sealed class GlobalAvgPoolOpTest : KernelOpTest<GlobalAvgPoolShape>
+internal sealed class GlobalAvgPoolOpTest : KernelOpTest<GlobalAvgPoolShape>
 {
     public override string Name => "global_avg_pool";
     public override IReadOnlyList<string> EntryPoints => ["rexnet_global_avg_pool"];

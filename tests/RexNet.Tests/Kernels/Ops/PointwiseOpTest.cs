@@ -8,7 +8,7 @@ using RexNet.Tests.Support;
 namespace RexNet.Tests.Kernels.Ops;
 
 /// <param name="Splits">Split-K blocks per tile; 0 takes the backend's own choice (<see cref="PointwiseTiling"/>).</param>
-public sealed record PointwiseShape(string Label, int N, int Cin, int Cout, int Hw, Activation Act, bool Gated, int CRes, int Splits = 1)
+internal sealed record PointwiseShape(string Label, int N, int Cin, int Cout, int Hw, Activation Act, bool Gated, int CRes, int Splits = 1)
 {
     public override string ToString() => $"{Label} n{N} {Cin}->{Cout} hw{Hw} {Act}{(Gated ? " gated" : "")} cres{CRes} splits{(Splits == 0 ? "auto" : Splits)}";
 }
@@ -18,7 +18,7 @@ public sealed record PointwiseShape(string Label, int N, int Cin, int Cout, int 
 /// partial residual), after CpuOps.ScaleRelu6 for a gated input. Split-K cases also check that the tile
 /// counters are back at zero and that a second launch over the same scratch (a graph replay) agrees.
 /// </summary>
-public sealed class PointwiseOpTest : KernelOpTest<PointwiseShape>
+internal sealed class PointwiseOpTest : KernelOpTest<PointwiseShape>
 {
     public override string Name => "pointwise";
     public override IReadOnlyList<string> EntryPoints => ["rexnet_pointwise"];
