@@ -2,11 +2,12 @@
 //
 // Addresses are never reused, so a pointer into freed memory is always recognised as such. Each
 // allocation gets whole pages with an inaccessible page on either side: an access far out of range
-// faults at once. Within the pages, the allocation ends at most 255 bytes before the last page's end
-// (it starts 256-byte aligned, as cuMemAlloc promises); the bytes between the page edges and the
-// allocation hold a guard pattern (a signalling NaN as float), checked after each kernel that was given
-// a pointer into the allocation. New memory holds a quiet NaN pattern, so reading what nothing wrote
-// poisons results instead of looking like zeros.
+// faults at once (and, in a kernel, ends the process: loudly, if not gracefully). Within the pages the
+// allocation starts one page in (256-byte aligned, as cuMemAlloc promises) and is followed by at least
+// a page more; the bytes around it hold a guard pattern (a signalling NaN as float), checked after each
+// kernel that was given a pointer into the allocation, so an overrun of up to 4 KiB either way is a
+// reported fault. New memory holds a quiet NaN pattern, so reading what nothing wrote poisons results
+// instead of looking like zeros.
 #include "mock.h"
 
 #include <sys/mman.h>
@@ -21,6 +22,7 @@ namespace
 {
 constexpr size_t ReservedBytes = size_t{1} << 40;
 constexpr size_t Alignment = 256;
+constexpr size_t GuardBytes = 4096; // guard pattern before and (at least) after each allocation
 constexpr std::uint32_t GuardWord = 0x7FA5A5A5u;
 constexpr std::uint32_t UnwrittenWord = 0x7FC0FFEEu;
 
@@ -78,7 +80,7 @@ Allocation* allocate(Context* context, Device* device, size_t bytes, bool host)
         return nullptr;
     }
     size_t data = round_up(bytes == 0 ? 1 : bytes, Alignment);
-    size_t map_bytes = round_up(data, page());
+    size_t map_bytes = round_up(GuardBytes + data + GuardBytes, page());
     std::uintptr_t map_base = g_next + page(); // an inaccessible page before it
     if (map_base + map_bytes + page() > g_reserved + ReservedBytes)
     {
@@ -93,7 +95,7 @@ Allocation* allocate(Context* context, Device* device, size_t bytes, bool host)
     a->id = ++g_ids;
     a->map_base = map_base;
     a->map_bytes = map_bytes;
-    a->base = map_base + map_bytes - data;
+    a->base = map_base + GuardBytes;
     a->bytes = bytes;
     a->context = host ? nullptr : context;
     a->host = host;

@@ -57,11 +57,11 @@ internal static class CudaDoctor
         }
         if (!nvrtc.Loaded)
         {
-            needed.Add("NVRTC (libnvrtc.so.12 or .11.2 / nvrtc64_*.dll)");
+            needed.Add("NVRTC (libnvrtc.so.13, .12 or .11.2 / nvrtc64_*.dll)");
         }
         if (!cublas.Loaded)
         {
-            needed.Add("cuBLAS (libcublas.so.12 or .11 / cublas64_*.dll)");
+            needed.Add("cuBLAS (libcublas.so.13, .12 or .11 / cublas64_*.dll)");
         }
         string? problem = Verdict(driver, driverError, gpus, nvrtc, cublas);
         var embedded = KernelSources.Embedded.Sources.Concat(KernelSources.Embedded.Headers).Select(k => k.Name).ToArray();
