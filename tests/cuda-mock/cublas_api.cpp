@@ -49,12 +49,10 @@ const char* status_name(cublasStatus_t s)
 
 cublasStatus_t blas_fail(const char* call, cublasStatus_t status, const char* fmt, ...)
 {
-    char buffer[1024];
     va_list list;
     va_start(list, fmt);
-    std::vsnprintf(buffer, sizeof buffer, fmt, list);
+    report(call, vformat(fmt, list), status_name(status));
     va_end(list);
-    std::fprintf(stderr, "cuda-mock: %s: %s -> %s\n", call, buffer, status_name(status));
     return status;
 }
 

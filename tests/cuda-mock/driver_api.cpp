@@ -35,6 +35,31 @@ CUresult need_init(const char* call)
     return initialized() ? CUDA_SUCCESS : fail(call, CUDA_ERROR_NOT_INITIALIZED, "cuInit has not been called");
 }
 
+CUresult live_context(const char* call, CUcontext handle, Context*& context)
+{
+    context = find_context(handle);
+    return context != nullptr && context->live
+        ? CUDA_SUCCESS
+        : fail(call, CUDA_ERROR_INVALID_CONTEXT, "context %p %s", static_cast<void*>(handle), context == nullptr ? "is not a context" : "was destroyed");
+}
+
+// The device an ordinal argument names, after cuInit.
+CUresult device_arg(const char* call, CUdevice ordinal, Device*& d)
+{
+    TRY(need_init(call));
+    d = device(ordinal);
+    return d != nullptr ? CUDA_SUCCESS
+                        : fail(call, CUDA_ERROR_INVALID_DEVICE, "ordinal %d, but there are %zu mock devices (REXNET_CUDA_MOCK_DEVICES)", ordinal,
+                              devices().size());
+}
+
+// The same, for a call that also writes through `output`.
+CUresult device_arg(const char* call, CUdevice ordinal, const void* output, Device*& d)
+{
+    TRY(device_arg(call, ordinal, d));
+    return output != nullptr ? CUDA_SUCCESS : fail(call, CUDA_ERROR_INVALID_VALUE, "null output");
+}
+
 // Device memory named by a CUdeviceptr: a live allocation of this context, or page-locked host memory.
 CUresult device_range(const char* call, Context* context, CUdeviceptr pointer, size_t bytes, const char* role)
 {
@@ -315,16 +340,8 @@ CUresult cuDeviceGetCount(int* count)
 CUresult cuDeviceGet(CUdevice* result, int ordinal)
 {
     API("cuDeviceGet");
-    TRY(need_init(call));
-    if (result == nullptr)
-    {
-        return fail(call, CUDA_ERROR_INVALID_VALUE, "null output");
-    }
-    if (device(ordinal) == nullptr)
-    {
-        return fail(call, CUDA_ERROR_INVALID_DEVICE, "ordinal %d, but there are %zu mock devices (REXNET_CUDA_MOCK_DEVICES)", ordinal,
-            devices().size());
-    }
+    Device* d = nullptr;
+    TRY(device_arg(call, ordinal, result, d));
     *result = ordinal;
     return CUDA_SUCCESS;
 }
@@ -332,15 +349,11 @@ CUresult cuDeviceGet(CUdevice* result, int ordinal)
 CUresult cuDeviceGetName(char* name, int length, CUdevice ordinal)
 {
     API("cuDeviceGetName");
-    TRY(need_init(call));
-    Device* d = device(ordinal);
-    if (d == nullptr)
+    Device* d = nullptr;
+    TRY(device_arg(call, ordinal, name, d));
+    if (length <= 0)
     {
-        return fail(call, CUDA_ERROR_INVALID_DEVICE, "no device %d", ordinal);
-    }
-    if (name == nullptr || length <= 0)
-    {
-        return fail(call, CUDA_ERROR_INVALID_VALUE, "the name buffer is null or empty");
+        return fail(call, CUDA_ERROR_INVALID_VALUE, "the name buffer is empty");
     }
     std::snprintf(name, static_cast<size_t>(length), "%s", d->name.c_str());
     return CUDA_SUCCESS;
@@ -349,15 +362,11 @@ CUresult cuDeviceGetName(char* name, int length, CUdevice ordinal)
 CUresult cuDeviceGetAttribute(int* value, CUdevice_attribute attribute_code, CUdevice ordinal)
 {
     API("cuDeviceGetAttribute");
-    TRY(need_init(call));
-    Device* d = device(ordinal);
-    if (d == nullptr)
-    {
-        return fail(call, CUDA_ERROR_INVALID_DEVICE, "no device %d", ordinal);
-    }
+    Device* d = nullptr;
+    TRY(device_arg(call, ordinal, value, d));
     bool known = false;
     int v = attribute(*d, attribute_code, known);
-    if (value == nullptr || !known)
+    if (!known)
     {
         return fail(call, CUDA_ERROR_INVALID_VALUE, "attribute %d is not one the mock knows", static_cast<int>(attribute_code));
     }
@@ -368,12 +377,8 @@ CUresult cuDeviceGetAttribute(int* value, CUdevice_attribute attribute_code, CUd
 CUresult cuDeviceTotalMem_v2(size_t* bytes, CUdevice ordinal)
 {
     API("cuDeviceTotalMem_v2");
-    TRY(need_init(call));
-    Device* d = device(ordinal);
-    if (d == nullptr || bytes == nullptr)
-    {
-        return fail(call, d == nullptr ? CUDA_ERROR_INVALID_DEVICE : CUDA_ERROR_INVALID_VALUE, "no device %d or null output", ordinal);
-    }
+    Device* d = nullptr;
+    TRY(device_arg(call, ordinal, bytes, d));
     *bytes = d->total_bytes;
     return CUDA_SUCCESS;
 }
@@ -382,12 +387,8 @@ CUresult cuDeviceTotalMem_v2(size_t* bytes, CUdevice ordinal)
 CUresult cuDevicePrimaryCtxRetain(CUcontext* context, CUdevice ordinal)
 {
     API("cuDevicePrimaryCtxRetain");
-    TRY(need_init(call));
-    Device* d = device(ordinal);
-    if (d == nullptr || context == nullptr)
-    {
-        return fail(call, d == nullptr ? CUDA_ERROR_INVALID_DEVICE : CUDA_ERROR_INVALID_VALUE, "no device %d or null output", ordinal);
-    }
+    Device* d = nullptr;
+    TRY(device_arg(call, ordinal, context, d));
     *context = reinterpret_cast<CUcontext>(retain_primary(*d));
     return CUDA_SUCCESS;
 }
@@ -395,12 +396,8 @@ CUresult cuDevicePrimaryCtxRetain(CUcontext* context, CUdevice ordinal)
 CUresult cuDevicePrimaryCtxRelease_v2(CUdevice ordinal)
 {
     API("cuDevicePrimaryCtxRelease_v2");
-    TRY(need_init(call));
-    Device* d = device(ordinal);
-    if (d == nullptr)
-    {
-        return fail(call, CUDA_ERROR_INVALID_DEVICE, "no device %d", ordinal);
-    }
+    Device* d = nullptr;
+    TRY(device_arg(call, ordinal, d));
     if (d->retains == 0)
     {
         return fail(call, CUDA_ERROR_INVALID_CONTEXT, "device %d's primary context is not retained", ordinal);
@@ -416,11 +413,7 @@ CUresult cuCtxSetCurrent(CUcontext handle)
     Context* context = nullptr;
     if (handle != nullptr)
     {
-        context = find_context(handle);
-        if (context == nullptr || !context->live)
-        {
-            return fail(call, CUDA_ERROR_INVALID_CONTEXT, "context %p %s", static_cast<void*>(handle), context == nullptr ? "is not a context" : "was destroyed");
-        }
+        TRY(live_context(call, handle, context));
     }
     set_current(context);
     return CUDA_SUCCESS;
@@ -430,11 +423,8 @@ CUresult cuCtxPushCurrent_v2(CUcontext handle)
 {
     API("cuCtxPushCurrent_v2");
     TRY(need_init(call));
-    Context* context = find_context(handle);
-    if (context == nullptr || !context->live)
-    {
-        return fail(call, CUDA_ERROR_INVALID_CONTEXT, "context %p %s", static_cast<void*>(handle), context == nullptr ? "is not a context" : "was destroyed");
-    }
+    Context* context = nullptr;
+    TRY(live_context(call, handle, context));
     push_current(context);
     return CUDA_SUCCESS;
 }

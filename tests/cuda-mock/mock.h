@@ -5,6 +5,7 @@
 
 #include "cuda_api.h"
 
+#include <cstdarg>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -31,6 +32,9 @@ CUDA_MOCK_INTERNAL std::recursive_mutex& big_lock();
 // where the real driver only returns a status.
 CUDA_MOCK_INTERNAL CUresult fail(const char* call, CUresult code, const char* format, ...) __attribute__((format(printf, 3, 4)));
 CUDA_MOCK_INTERNAL std::string format(const char* format, ...) __attribute__((format(printf, 1, 2)));
+CUDA_MOCK_INTERNAL std::string vformat(const char* format, va_list list);
+// Prints one failure line, "cuda-mock: CALL: WHY -> STATUS", as fail() does (cuBLAS statuses too).
+CUDA_MOCK_INTERNAL void report(const char* call, const std::string& why, const char* status);
 const char* error_name(CUresult code);
 const char* error_description(CUresult code); // null for codes the mock does not know
 bool known_error(CUresult code);

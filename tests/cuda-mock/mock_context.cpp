@@ -67,24 +67,33 @@ std::recursive_mutex& big_lock()
     return lock;
 }
 
-std::string format(const char* fmt, ...)
+std::string vformat(const char* fmt, va_list list)
 {
     char buffer[1024];
+    std::vsnprintf(buffer, sizeof buffer, fmt, list);
+    return buffer;
+}
+
+std::string format(const char* fmt, ...)
+{
     va_list list;
     va_start(list, fmt);
-    std::vsnprintf(buffer, sizeof buffer, fmt, list);
+    std::string text = vformat(fmt, list);
     va_end(list);
-    return buffer;
+    return text;
+}
+
+void report(const char* call, const std::string& why, const char* status)
+{
+    std::fprintf(stderr, "cuda-mock: %s: %s -> %s\n", call, why.c_str(), status);
 }
 
 CUresult fail(const char* call, CUresult code, const char* fmt, ...)
 {
-    char buffer[1024];
     va_list list;
     va_start(list, fmt);
-    std::vsnprintf(buffer, sizeof buffer, fmt, list);
+    report(call, vformat(fmt, list), error_name(code));
     va_end(list);
-    std::fprintf(stderr, "cuda-mock: %s: %s -> %s\n", call, buffer, error_name(code));
     return code;
 }
 
