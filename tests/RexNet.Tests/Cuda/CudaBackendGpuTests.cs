@@ -108,6 +108,29 @@ public sealed class CudaBackendGpuTests
     }
 
     [Fact]
+    public void Cublas_gemms_give_what_our_gemm_kernel_gives_and_both_run_the_recorded_op_counts()
+    {
+        CudaAvailability.RequireGpu();
+        var model = Random("rexnet_100");
+        var options = new EngineOptions { FoldedWeights = model, Device = DeviceKind.Cuda, MaxBatch = 2, Height = Size, Width = Size };
+        using var kernels = new CudaBackend(model, options);
+        using var cublas = new CudaBackend(model, options with { Gemm = CudaGemm.Cublas });
+        float[] input = KernelTestData.Uniform("gemm paths", 2 * 3 * Size * Size, -2, 2);
+        var a = new float[2 * 1000];
+        var b = new float[2 * 1000];
+        kernels.Run(input, 2, a, default);
+        cublas.Run(input, 2, b, default);
+        Compare.Close(a, b, CpuTolerance, "our GEMM kernel vs cuBLAS");
+        Assert.InRange(kernels.DeviceOpCount(1), 1, CudaPlanRecorderTests.MaxDeviceOps);
+        foreach (var (backend, gemm) in new[] { (kernels, CudaGemm.Kernels), (cublas, CudaGemm.Cublas) })
+        {
+            Assert.Equal(PlanDescription.Describe(model, 2, Size, Size, DeviceKind.Cuda, gemm).Ops.Count, backend.DeviceOpCount(2));
+        }
+        Assert.True(cublas.DeviceMemoryBytes - cublas.ArenaBytes - cublas.WeightBytes == CudaBackend.CublasWorkspaceBytes);
+        Assert.Equal(kernels.ArenaBytes + kernels.WeightBytes, kernels.DeviceMemoryBytes);
+    }
+
+    [Fact]
     public void Graph_replay_gives_the_same_result_as_launching_step_by_step()
     {
         CudaAvailability.RequireGpu();
