@@ -21,10 +21,13 @@ internal static class CommandLine
         new PreprocessCommand(),
         new PredictCommand(),
         new EvalCommand(),
+        new FinetuneCommand(),
         new ExportOnnxCommand(),
         new RunOnnxCommand(),
         new BenchOnnxCommand(),
         new DoctorCommand(),
+        new ServeCommand(),
+        new BenchServeCommand(),
     ];
 
     /// <summary>Runs one command line. <paramref name="rawStdout"/> is the byte stream under
