@@ -17,6 +17,7 @@ internal static class CommandLine
         new InitCommand(),
         new RunCommand(),
         new BenchCommand(),
+        new PlanCommand(),
         new PreprocessCommand(),
         new PredictCommand(),
         new EvalCommand(),
