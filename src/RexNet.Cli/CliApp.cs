@@ -20,6 +20,7 @@ internal static class CliApp
         new RunCommand(),
         new InitCommand(),
         new BenchCommand(),
+        new PlanCommand(),
         new ExportOnnxCommand(),
         new RunOnnxCommand(),
         new BenchOnnxCommand(),

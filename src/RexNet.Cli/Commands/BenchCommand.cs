@@ -13,6 +13,7 @@ internal sealed class BenchCommand : RexNetCommand
 {
     private readonly BenchmarkOptions _bench = new(batches: [1, 4, 8], runs: 50, warmup: 5, threads: "CPU threads");
     private readonly Option<DeviceSpec> _device = CliOptions.Device(DeviceSpec.Cpu, "what to time");
+    private readonly Option<CudaGemm?> _gemm = CliOptions.Gemm();
     private readonly Option<bool> _profile = CliOptions.Switch("--profile", "also print the CPU engine's mean time per plan step");
     private readonly ReportOptions _report = new(csv: true);
 
@@ -20,6 +21,7 @@ internal sealed class BenchCommand : RexNetCommand
     {
         _bench.AddTo(this);
         Add(_device);
+        Add(_gemm);
         Add(_profile);
         _report.AddTo(this);
     }
@@ -38,16 +40,20 @@ internal sealed class BenchCommand : RexNetCommand
         using var engine = RexNetEngine.Create(new EngineOptions
         {
             FoldedWeights = RandomInit.CreateFolded(spec, seed: 0), MaxBatch = batches.Max(), Height = height, Width = width, Threads = threads,
+            Gemm = parse.GetValue(_gemm) ?? CudaGemm.Kernels,
         }.WithDevice(parse.GetValue(_device)));
         var inv = CultureInfo.InvariantCulture;
         var diagnostics = engine.Diagnostics;
         bool onGpu = engine.Device == DeviceKind.Cuda;
+        // Kernel launches and library calls per inference: the same for every batch size.
+        int? deviceOps = onGpu ? int.Parse(diagnostics.DeviceProperties["device_ops"], CultureInfo.InvariantCulture) : null;
         var table = target.Human;
         table.WriteLine($"{spec.Name} {height}x{width} on {engine.Device} ({engine.DeviceReason}); {MachineInfo.Current.Summary}");
         if (onGpu)
         {
             table.WriteLine(diagnostics.DeviceProperties["summary"]);
-            table.WriteLine("ms per batch; gpu = CUDA events around the graph, call = Engine.Run as the caller sees it");
+            table.WriteLine($"ms per batch; gpu = CUDA events around the graph, call = Engine.Run as the caller sees it; {deviceOps} device ops per inference " +
+                            $"(gemm {(parse.GetValue(_gemm) ?? CudaGemm.Kernels).ToString().ToLowerInvariant()})");
             table.WriteLine($"{"batch",5} {"gpu mean",9} {"gpu p50",9} {"gpu p95",9} {"gpu p99",9} {"call mean",9} {"call p50",9} {"call p95",9} {"call p99",9} {"img/s",9}");
         }
         else
@@ -99,7 +105,7 @@ internal sealed class BenchCommand : RexNetCommand
         }
         table.WriteLine(LatencyStats.Note(runs, warmup));
         var report = new BenchReport(spec.Name, height, width, engine.Device.ToString().ToLowerInvariant(), engine.DeviceReason, runs, warmup,
-            threads ?? Environment.ProcessorCount, MachineInfo.Current, onGpu ? diagnostics.DeviceProperties : null,
+            threads ?? Environment.ProcessorCount, deviceOps, MachineInfo.Current, onGpu ? diagnostics.DeviceProperties : null,
             DateTime.UtcNow.ToString("O", inv), [.. rows]);
         target.Write(report, Csv);
         return ExitCodes.Ok;

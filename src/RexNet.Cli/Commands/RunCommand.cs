@@ -12,6 +12,7 @@ internal sealed class RunCommand : RexNetCommand
     private readonly Option<string> _input = CliOptions.Path("--input", "float32 [batch, 3, height, width] tensor (.npy), e.g. from 'rexnet preprocess'", required: true);
     private readonly FileOutputOptions _output = new("the float32 [batch, classes] logits (or [batch, features]) to write (.npy)");
     private readonly Option<DeviceSpec> _device = CliOptions.Device(DeviceSpec.Auto);
+    private readonly Option<CudaGemm?> _gemm = CliOptions.Gemm();
     private readonly Option<int?> _threads = CliOptions.Threads();
     private readonly Option<bool> _features = CliOptions.Switch("--features", "write the pooled features before the classifier instead of the logits");
 
@@ -21,6 +22,7 @@ internal sealed class RunCommand : RexNetCommand
         Add(_input);
         _output.AddTo(this);
         Add(_device);
+        Add(_gemm);
         Add(_threads);
         Add(_features);
     }
@@ -46,6 +48,7 @@ internal sealed class RunCommand : RexNetCommand
         using var engine = RexNetEngine.Create(new EngineOptions
         {
             Model = model, Weights = weights, MaxBatch = batch, Height = height, Width = width, Threads = threads,
+            Gemm = parse.GetValue(_gemm) ?? CudaGemm.Kernels,
         }.WithDevice(parse.GetValue(_device)));
         bool features = parse.GetValue(_features);
         int perImage = features ? engine.FeatureCount : engine.NumClasses;

@@ -127,6 +127,10 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary>--gemm: how the CUDA backend runs the 1x1 convolutions.</summary>
+    public static Option<CudaGemm?> Gemm() =>
+        Choice("--gemm", "the CUDA backend's 1x1 convolutions: our fused kernels, or cuBLAS SGEMMs with an epilogue kernel each", CudaGemm.Kernels);
+
     /// <summary>--threads for CPU work; more than the machine's cores only slows it down, so that is warned about.</summary>
     public static Option<int?> Threads(string what = "CPU threads") =>
         OptionalInt("--threads", $"{what} (default: all {Environment.ProcessorCount} logical cores)", 1, 1024);

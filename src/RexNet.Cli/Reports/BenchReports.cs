@@ -4,7 +4,7 @@ namespace RexNet.Cli.Reports;
 
 /// <summary>`rexnet bench`: latency per batch size of one engine.</summary>
 internal sealed record BenchReport(
-    string Model, int Height, int Width, string Device, string DeviceReason, int Runs, int Warmup, int Threads,
+    string Model, int Height, int Width, string Device, string DeviceReason, int Runs, int Warmup, int Threads, int? DeviceOps,
     MachineInfo Machine, IReadOnlyDictionary<string, string>? DeviceInfo, string TimestampUtc, BenchRow[] Results);
 
 /// <summary>One batch size: the caller's wall time per Engine.Run (and on a GPU the device time of the graph).</summary>

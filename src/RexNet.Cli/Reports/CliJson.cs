@@ -20,6 +20,7 @@ namespace RexNet.Cli.Reports;
 [JsonSerializable(typeof(EvalResult))]
 [JsonSerializable(typeof(BenchServeReport))]
 [JsonSerializable(typeof(FinetuneSummary))]
+[JsonSerializable(typeof(PlanReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 /// <summary>Writes a report as JSON. Text is escaped only where JSON requires it (quotes, backslashes, control
