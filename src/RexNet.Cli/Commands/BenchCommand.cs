@@ -69,7 +69,7 @@ public sealed class BenchCommand : ICommand
             }
             if (args.Has("profile") && engine.Backend is RexNet.Cpu.CpuBackend cpu)
             {
-                // Where the time goes: mean milliseconds per plan step over a few runs.
+                // Where the time goes: mean milliseconds per fused CPU step over a few runs.
                 foreach (var (step, ms) in cpu.ProfileSteps(input, batch, Math.Min(runs, 10)))
                 {
                     stdout.WriteLine(string.Format(inv, "  profile batch {0}: {1,-28} {2,8:0.000} ms", batch, step, ms));
@@ -107,7 +107,7 @@ public sealed class BenchCommand : ICommand
                     logical_cores = Environment.ProcessorCount,
                     os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
                     runtime = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
-                    simd = RexNet.Cpu.Gemm.BestIsa.ToString(),
+                    simd = RexNet.Cpu.CpuBackend.BestIsa.ToString(),
                 },
                 timestamp_utc = DateTime.UtcNow.ToString("O"),
                 device_info = deviceInfo is null ? null : new

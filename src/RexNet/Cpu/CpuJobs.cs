@@ -1,138 +1,333 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using RexNet.Model;
+using RexNet.Weights;
 
 namespace RexNet.Cpu;
 
 /// <summary>
-/// A plan step bound to the backend's arena and cut into tasks. Built once per (plan, arena); running it
-/// allocates nothing. Each job forwards to the same task function its <see cref="CpuOps"/> twin runs.
+/// A fused step bound to the backend's arena and cut into tasks (<see cref="TaskSplit"/>). Built once per
+/// (plan, arena); running it allocates nothing.
 /// </summary>
-internal abstract class CpuJob(int taskCount) : IParallelJob
+internal abstract class CpuJob(string name, int taskCount) : IParallelJob
 {
+    public string Name { get; } = name;
     public int TaskCount { get; } = taskCount;
 
-    /// <summary>Per-worker scratch, sized by <see cref="CpuJobs.ScratchLength"/>.</summary>
+    /// <summary>Per-worker scratch, at least <see cref="CpuJobs.ScratchLength"/> floats each.</summary>
     public float[][] Scratch { get; set; } = [];
 
     public abstract void Execute(int task, int worker);
-
-    /// <summary>Splits <paramref name="items"/> into at most <paramref name="tasks"/> contiguous ranges.</summary>
-    protected static (int First, int Count) Range(int items, int tasks, int task)
-    {
-        int per = (items + tasks - 1) / tasks;
-        int first = Math.Min(items, task * per);
-        return (first, Math.Min(per, items - first));
-    }
-
-    protected static int TasksFor(int items, int workers) => Math.Max(1, Math.Min(items, 4 * workers));
 }
 
-internal sealed class ConvJob(GemmTiling g, float[] x, int cin, TensorShape input, ConvStep s, float[] y, VectorIsa isa)
-    : CpuJob(g.TaskCount)
+internal sealed class StemJob<TS, TV>(StemStep s, CpuArena arena, Plan plan, PackedWeights weights, int bands)
+    : CpuJob(s.Name, plan.Tensors[s.Output].Shape.N * bands) where TS : struct, ISimd<TV> where TV : struct
 {
-    public override void Execute(int task, int worker) =>
-        GemmConv.Conv3x3Task(g, x, cin, input.H, input.W, s.Stride, s.Weights.Weight, s.Weights.Bias, s.Activation, y, task, Scratch[worker], isa);
-}
+    private readonly TensorShape _in = plan.Tensors[s.Conv.Input].Shape, _out = plan.Tensors[s.Output].Shape;
+    private readonly int[] _offsets = StemConv.TapOffsets(plan.Tensors[s.Conv.Input].Shape.C, plan.Tensors[s.Conv.Input].Shape.W, s.Conv.Stride);
+    private readonly float[] _x = arena.Slot(s.Conv.Input), _y = arena.Slot(s.Output);
+    private readonly int _pitch = arena.Pitch(s.Output);
 
-internal sealed class PointwiseJob(GemmTiling g, float[] x, int cin, PointwiseStep s, float[]? residual, float[] y, VectorIsa isa)
-    : CpuJob(g.TaskCount)
-{
-    public override void Execute(int task, int worker) =>
-        GemmConv.PointwiseTask(g, x, cin, s.Weights.Weight, s.Weights.Bias, s.Activation, residual, s.ResidualChannels, y, task, Scratch[worker], isa);
-}
-
-internal sealed class DepthwiseJob(float[] x, TensorShape input, DepthwiseStep s, float[] y, int workers, VectorIsa isa)
-    : CpuJob(TasksFor(input.N * input.C, workers))
-{
     public override void Execute(int task, int worker)
     {
-        var (first, count) = Range(input.N * input.C, TaskCount, task);
-        Depthwise.Planes(x, input.C, input.H, input.W, s.Weights.Weight, s.Weights.Bias, s.Stride, s.Activation, y, first, count, Scratch[worker], isa);
-    }
-}
-
-internal sealed class ChannelMeanJob(float[] x, TensorShape input, float[] y, int workers)
-    : CpuJob(TasksFor(input.N * input.C / 64 + 1, workers))
-{
-    public override void Execute(int task, int worker)
-    {
-        var (first, count) = Range(input.N * input.C, TaskCount, task);
-        CpuOps.ChannelMeanPlanes(x, input.Spatial, y, first, count);
-    }
-}
-
-internal sealed class SeExciteJob(float[] pooled, int batch, SeExciteStep s, float[] gate) : CpuJob(1)
-{
-    public override void Execute(int task, int worker)
-    {
-        var w = s.Weights;
-        CpuOps.SeExcite(pooled, batch, w.Channels, w.Reduced, w.Fc1Weight, w.Fc1Bias, w.Fc2Weight, w.Fc2Bias, gate, Scratch[worker]);
-    }
-}
-
-internal sealed class ScaleRelu6Job(float[] x, float[] gate, TensorShape shape, float[] y, int workers)
-    : CpuJob(TasksFor(shape.N * shape.C, workers))
-{
-    public override void Execute(int task, int worker)
-    {
-        var (first, count) = Range(shape.N * shape.C, TaskCount, task);
-        CpuOps.ScaleRelu6Planes(x, gate, shape.Spatial, y, first, count);
-    }
-}
-
-internal sealed class LinearJob(float[] x, int batch, LinearStep s, float[] y, int workers)
-    : CpuJob(TasksFor(s.OutFeatures / 16, workers))
-{
-    public override void Execute(int task, int worker)
-    {
-        var (first, count) = Range(s.OutFeatures, TaskCount, task);
-        CpuOps.LinearOutputs(x, batch, s.InFeatures, s.Weight, s.Bias, s.OutFeatures, y, first, count);
-    }
-}
-
-internal static class CpuJobs
-{
-    /// <summary>Binds every step of <paramref name="plan"/> to the arena <paramref name="slots"/>.</summary>
-    public static CpuJob[] Compile(Plan plan, float[][] slots, int workers, VectorIsa isa)
-    {
-        float[] Slot(int tensor) => slots[plan.SlotOf[tensor]];
-        TensorShape Shape(int tensor) => plan.Tensors[tensor].Shape;
-        var jobs = new CpuJob[plan.Steps.Count];
-        for (int i = 0; i < jobs.Length; i++)
+        int n = task / bands, rows = (_out.H + bands - 1) / bands;
+        int oy0 = task % bands * rows, oy1 = Math.Min(_out.H, oy0 + rows);
+        if (oy0 >= oy1)
         {
-            var step = plan.Steps[i];
-            var o = Shape(step.Output);
-            jobs[i] = step switch
-            {
-                ConvStep s => new ConvJob(GemmTiling.Create(o.N, o.C, o.Spatial, workers, isa), Slot(s.Input), Shape(s.Input).C,
-                    Shape(s.Input), s, Slot(s.Output), isa),
-                PointwiseStep s => new PointwiseJob(GemmTiling.Create(o.N, o.C, o.Spatial, workers, isa), Slot(s.Input), Shape(s.Input).C,
-                    s, s.Residual >= 0 ? Slot(s.Residual) : null, Slot(s.Output), isa),
-                DepthwiseStep s => new DepthwiseJob(Slot(s.Input), Shape(s.Input), s, Slot(s.Output), workers, isa),
-                ChannelMeanStep s => new ChannelMeanJob(Slot(s.Input), Shape(s.Input), Slot(s.Output), workers),
-                SeExciteStep s => new SeExciteJob(Slot(s.Input), o.N, s, Slot(s.Output)),
-                ScaleRelu6Step s => new ScaleRelu6Job(Slot(s.Input), Slot(s.Gate), o, Slot(s.Output), workers),
-                LinearStep s => new LinearJob(Slot(s.Input), o.N, s, Slot(s.Output), workers),
-                _ => throw new NotSupportedException($"the CPU backend has no op for {step.GetType().Name}"),
-            };
+            return;
         }
-        return jobs;
+        int image = _in.C * _in.H * _in.W, output = _out.H * _out.W * _pitch;
+        StemConv.Rows<TS, TV>(_x.AsSpan(n * image, image), _in.C, _in.H, _in.W, s.Conv.Stride, oy0, oy1, weights, _offsets,
+            s.Conv.Activation, _y.AsSpan(n * output, output), Scratch[worker]);
+    }
+}
+
+/// <summary>
+/// Per task, one image's output rows [oy0, oy1) of a group of channel vectors: each output row needs input
+/// rows oy*s-1..oy*s+1 of the expanded tensor, which are computed into a three-row ring as they come in.
+/// </summary>
+internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena arena, Plan plan, PackedWeights? expand,
+    DepthwiseWeights dw, float[] zeros, int groupVectors, int bands)
+    : CpuJob(s.Name, plan.Tensors[s.Output].Shape.N * bands * ((dw.PaddedChannels / TS.Width + groupVectors - 1) / groupVectors))
+    where TS : struct, ISimd<TV> where TV : struct
+{
+    private readonly TensorShape _in = plan.Tensors[s.Input].Shape, _out = plan.Tensors[s.Output].Shape;
+    private readonly float[] _x = arena.Slot(s.Input), _y = arena.Slot(s.Output);
+    private readonly float[]? _sums = s.Squeeze is null ? null : arena.Slot(s.Squeeze.Output);
+    private readonly int _inPitch = arena.Pitch(s.Input), _pitch = arena.Pitch(s.Output);
+    private readonly int _groups = (dw.PaddedChannels / TS.Width + groupVectors - 1) / groupVectors;
+
+    public static int ScratchLength(int inW, int groupVectors) => 3 * inW * groupVectors * TS.Width;
+
+    public override void Execute(int task, int worker)
+    {
+        int vf = TS.Width, stride = s.Depthwise.Stride;
+        int n = task / (_groups * bands), rest = task % (_groups * bands);
+        int v0 = rest / bands * groupVectors, v1 = Math.Min(dw.PaddedChannels / vf, v0 + groupVectors);
+        int rowsPerBand = (_out.H + bands - 1) / bands;
+        int oy0 = rest % bands * rowsPerBand, oy1 = Math.Min(_out.H, oy0 + rowsPerBand);
+        int width = (v1 - v0) * vf, inRow = _in.W * _inPitch;
+        var ring = Scratch[worker].AsSpan(0, 3 * _in.W * width);
+        Span<int> ringRow = stackalloc int[3] { -1, -1, -1 };
+        for (int oy = oy0; oy < oy1; oy++)
+        {
+            int iy0 = oy * stride - 1;
+            for (int iy = Math.Max(0, iy0); iy < Math.Min(_in.H, iy0 + 3); iy++)
+            {
+                if (expand is not null && ringRow[iy % 3] != iy)
+                {
+                    Gemm<TS, TV>.Run(_x.AsSpan((n * _in.H + iy) * inRow, inRow), _inPitch, default, _in.W, expand, v0, v1,
+                        ring.Slice(iy % 3 * _in.W * width, _in.W * width), width, s.Expand!.Activation);
+                    ringRow[iy % 3] = iy;
+                }
+            }
+            int outRow = (n * _out.H + oy) * _out.W * _pitch;
+            DepthwiseKernel<TS, TV>.Row(InputRow(n, iy0, v0, ring, width), InputRow(n, iy0 + 1, v0, ring, width),
+                InputRow(n, iy0 + 2, v0, ring, width), expand is null ? _inPitch : width, _in.W, stride,
+                dw.Taps.AsSpan(v0 * vf), dw.PaddedChannels, dw.Bias.AsSpan(v0 * vf), v1 - v0,
+                _y.AsSpan(outRow + v0 * vf), _pitch, _out.W, s.Depthwise.Activation,
+                _sums is null ? default : _sums.AsSpan((n * _out.H + oy) * _pitch + v0 * vf, width));
+        }
     }
 
-    /// <summary>The per-worker scratch every step of the plan needs, in floats.</summary>
-    public static int ScratchLength(Plan plan, VectorIsa isa)
+    /// <summary>Input row iy of the group: from the ring, straight from the input without an expansion, or zeros outside.</summary>
+    private ReadOnlySpan<float> InputRow(int n, int iy, int v0, Span<float> ring, int width)
     {
-        int length = 0;
-        foreach (var step in plan.Steps)
+        if ((uint)iy >= (uint)_in.H)
         {
-            var input = plan.Tensors[Plan.InputsOf(step).First()].Shape;
-            length = Math.Max(length, step switch
+            return zeros;
+        }
+        if (expand is not null)
+        {
+            return ring.Slice(iy % 3 * _in.W * width, _in.W * width);
+        }
+        int start = (n * _in.H + iy) * _in.W * _inPitch + v0 * TS.Width;
+        return _x.AsSpan(start, (_in.W - 1) * _inPitch + width);
+    }
+}
+
+/// <summary>The SE excitation per image: the squeeze's row sums to a mean, then fc1, ReLU, fc2, sigmoid.</summary>
+internal sealed class ExciteJob(ExciteStep s, CpuArena arena, Plan plan, int rows, int pixels)
+    : CpuJob(s.Name, plan.Tensors[s.Output].Shape.N)
+{
+    private readonly float[] _sums = arena.Slot(s.Excite.Input), _gate = arena.Slot(s.Output);
+    private readonly int _pitch = arena.Pitch(s.Output);
+
+    public override void Execute(int task, int worker)
+    {
+        var w = s.Excite.Weights;
+        Span<float> mean = Scratch[worker].AsSpan(0, w.Channels);
+        ReadOnlySpan<float> sums = _sums.AsSpan(task * rows * _pitch, rows * _pitch);
+        mean.Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            TensorPrimitives.Add(mean, sums.Slice(r * _pitch, w.Channels), mean);
+        }
+        TensorPrimitives.Multiply(mean, 1f / pixels, mean);
+        Span<float> gate = _gate.AsSpan(task * _pitch, _pitch);
+        gate[w.Channels..].Clear();
+        CpuOps.SeExcite(mean, 1, w.Channels, w.Reduced, w.Fc1Weight, w.Fc1Bias, w.Fc2Weight, w.Fc2Bias, gate,
+            Scratch[worker].AsSpan(w.Channels, w.Reduced));
+    }
+}
+
+/// <summary>Per task, one image's pixel range: the SE scale + ReLU6 in place (with SE), then the 1x1 conv and its residual.</summary>
+internal sealed class ProjectJob<TS, TV>(ProjectStep s, CpuArena arena, Plan plan, PackedWeights weights, int range)
+    : CpuJob(s.Name, plan.Tensors[s.Output].Shape.N * ((plan.Tensors[s.Output].Shape.Spatial + range - 1) / range))
+    where TS : struct, ISimd<TV> where TV : struct
+{
+    private readonly int _pixels = plan.Tensors[s.Output].Shape.Spatial;
+    private readonly int _ranges = (plan.Tensors[s.Output].Shape.Spatial + range - 1) / range;
+    private readonly float[] _x = arena.Slot(s.Input), _y = arena.Slot(s.Output);
+    private readonly float[]? _gate = s.Scale is null ? null : arena.Slot(s.Scale.Gate);
+    private readonly float[]? _residual = s.Project.Residual < 0 ? null : arena.Slot(s.Project.Residual);
+    private readonly int _inPitch = arena.Pitch(s.Input), _pitch = arena.Pitch(s.Output);
+    private readonly int _residualPitch = s.Project.Residual < 0 ? 0 : arena.Pitch(s.Project.Residual);
+
+    public override void Execute(int task, int worker)
+    {
+        int n = task / _ranges, p0 = task % _ranges * range, count = Math.Min(range, _pixels - p0);
+        var x = _x.AsSpan((n * _pixels + p0) * _inPitch, count * _inPitch);
+        if (_gate is not null)
+        {
+            ScaleRelu6(x, count, _gate.AsSpan(n * _inPitch, _inPitch));
+        }
+        var residual = _residual is null ? default : _residual.AsSpan((n * _pixels + p0) * _residualPitch, count * _residualPitch);
+        int residualVectors = _residual is null ? 0 : _residualPitch / TS.Width;
+        Gemm<TS, TV>.Run(x, _inPitch, default, count, weights, 0, weights.Vectors, _y.AsSpan((n * _pixels + p0) * _pitch, count * _pitch),
+            _pitch, s.Project.Activation, residual, _residualPitch, residualVectors);
+    }
+
+    private void ScaleRelu6(Span<float> x, int count, ReadOnlySpan<float> gate)
+    {
+        int vf = TS.Width;
+        for (int c = 0; c < _inPitch; c += vf)
+        {
+            TV g = TS.Load(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(gate[c..]));
+            for (int p = 0; p < count; p++)
             {
-                ConvStep => GemmConv.Conv3x3ScratchLength(input.C, isa),
-                PointwiseStep => GemmTiling.ScratchLength(input.C, isa),
-                DepthwiseStep => Depthwise.ScratchLength(input.H, input.W),
-                SeExciteStep s => s.Weights.Reduced,
+                ref float cell = ref x[p * _inPitch + c];
+                TS.Store(SimdMath.Relu6<TS, TV>(TS.Multiply(TS.Load(ref cell), g)), ref cell);
+            }
+        }
+    }
+}
+
+/// <summary>Per task, one image's group of output channels of the final 1x1 conv, then their means over the pixels.</summary>
+internal sealed class PointwisePoolJob<TS, TV>(PointwisePoolStep s, CpuArena arena, Plan plan, PackedWeights weights)
+    : CpuJob(s.Name, plan.Tensors[s.Output].Shape.N * ((weights.Vectors + weights.PanelVectors - 1) / weights.PanelVectors))
+    where TS : struct, ISimd<TV> where TV : struct
+{
+    private readonly int _pixels = plan.Tensors[s.Conv.Output].Shape.Spatial;
+    private readonly int _groups = (weights.Vectors + weights.PanelVectors - 1) / weights.PanelVectors;
+    private readonly float[] _x = arena.Slot(s.Conv.Input), _y = arena.Slot(s.Conv.Output), _pool = arena.Slot(s.Output);
+    private readonly int _inPitch = arena.Pitch(s.Conv.Input), _pitch = arena.Pitch(s.Conv.Output);
+
+    public override void Execute(int task, int worker)
+    {
+        int vf = TS.Width;
+        int n = task / _groups, v0 = task % _groups * weights.PanelVectors, v1 = Math.Min(weights.Vectors, v0 + weights.PanelVectors);
+        var y = _y.AsSpan(n * _pixels * _pitch + v0 * vf, (_pixels - 1) * _pitch + (v1 - v0) * vf);
+        Gemm<TS, TV>.Run(_x.AsSpan(n * _pixels * _inPitch, _pixels * _inPitch), _inPitch, default, _pixels, weights, v0, v1, y, _pitch,
+            s.Conv.Activation);
+        TV scale = TS.Broadcast(1f / _pixels);
+        for (int v = 0; v < v1 - v0; v++)
+        {
+            TV sum = TS.Zero;
+            for (int p = 0; p < _pixels; p++)
+            {
+                sum = TS.Add(sum, TS.Load(ref y[p * _pitch + v * vf]));
+            }
+            TS.Store(TS.Multiply(sum, scale), ref _pool[n * _pitch + (v0 + v) * vf]);
+        }
+    }
+}
+
+internal sealed class ClassifierJob(ClassifierStep s, CpuArena arena, Plan plan, int tasks) : CpuJob(s.Name, tasks)
+{
+    private readonly float[] _x = arena.Slot(s.Linear.Input), _y = arena.Slot(s.Output);
+    private readonly int _pitch = arena.Pitch(s.Linear.Input), _batch = plan.Tensors[s.Output].Shape.N;
+
+    public override void Execute(int task, int worker)
+    {
+        var l = s.Linear;
+        int per = (l.OutFeatures + TaskCount - 1) / TaskCount;
+        int first = Math.Min(l.OutFeatures, task * per);
+        CpuOps.LinearOutputs(_x, _pitch, _batch, l.InFeatures, l.Weight, l.Bias, l.OutFeatures, _y, first, Math.Min(per, l.OutFeatures - first));
+    }
+}
+
+/// <summary>Packs every step's weights once for the backend's vector width and binds the fused steps of each plan to the arena.</summary>
+internal sealed class CpuJobs
+{
+    // Keyed by the weights, which plans for every batch size share.
+    private readonly Dictionary<ConvWeights, PackedWeights> _gemm = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<ConvWeights, DepthwiseWeights> _depthwise = new(ReferenceEqualityComparer.Instance);
+    private readonly VectorIsa _isa;
+    private readonly int _panelVectors;
+
+    public CpuJobs(IReadOnlyList<FusedStep> schedule, VectorIsa isa, int registers)
+    {
+        _isa = isa;
+        _panelVectors = registers >= 32 ? 4 : 3;
+        foreach (var step in schedule.SelectMany(f => f.Steps))
+        {
+            switch (step)
+            {
+                case ConvStep s:
+                    _gemm[s.Weights] = new PackedWeights(s.Weights.Weight, s.Weights.Bias, s.Weights.OutChannels, s.Weights.InChannelsPerGroup * 9, isa, _panelVectors);
+                    break;
+                case PointwiseStep s:
+                    _gemm[s.Weights] = new PackedWeights(s.Weights.Weight, s.Weights.Bias, s.Weights.OutChannels, s.Weights.InChannelsPerGroup, isa, _panelVectors);
+                    break;
+                case DepthwiseStep s:
+                    _depthwise[s.Weights] = new DepthwiseWeights(s.Weights.Weight, s.Weights.Bias, s.Weights.OutChannels, isa);
+                    break;
+            }
+        }
+    }
+
+    public CpuJob[] Compile(Plan plan, IReadOnlyList<FusedStep> schedule, CpuArena arena, float[] zeros, int workers) => _isa switch
+    {
+        VectorIsa.Vector512 => Compile<Simd512, Vector512<float>>(plan, schedule, arena, zeros, workers),
+        VectorIsa.Vector256 => Compile<Simd256, Vector256<float>>(plan, schedule, arena, zeros, workers),
+        _ => Compile<Simd128, Vector128<float>>(plan, schedule, arena, zeros, workers),
+    };
+
+    private CpuJob[] Compile<TS, TV>(Plan plan, IReadOnlyList<FusedStep> schedule, CpuArena arena, float[] zeros, int workers)
+        where TS : struct, ISimd<TV> where TV : struct
+    {
+        TensorShape Shape(int t) => plan.Tensors[t].Shape;
+        return schedule.Select(f => (CpuJob)(f switch
+        {
+            StemStep s => new StemJob<TS, TV>(s, arena, plan, _gemm[s.Conv.Weights], TaskSplit.Bands(Shape(s.Output).N, Shape(s.Output).H, workers)),
+            ExpandDepthwiseStep s => CompileExpandDepthwise<TS, TV>(s, plan, arena, zeros, workers),
+            ExciteStep s => new ExciteJob(s, arena, plan, ExciteRows(plan, s), ExcitePixels(plan, s)),
+            ProjectStep s => new ProjectJob<TS, TV>(s, arena, plan, _gemm[s.Project.Weights],
+                TaskSplit.PixelRange(Shape(s.Output).N, Shape(s.Output).Spatial, TileRows(_gemm[s.Project.Weights]), workers)),
+            PointwisePoolStep s => new PointwisePoolJob<TS, TV>(s, arena, plan, _gemm[s.Conv.Weights]),
+            ClassifierStep s => new ClassifierJob(s, arena, plan, Math.Clamp(s.Linear.OutFeatures / 64, 1, TaskSplit.TasksPerWorker * workers)),
+            _ => throw new NotSupportedException($"the CPU backend has no job for {f.GetType().Name}"),
+        })).ToArray();
+    }
+
+    private ExpandDepthwiseJob<TS, TV> CompileExpandDepthwise<TS, TV>(ExpandDepthwiseStep s, Plan plan, CpuArena arena, float[] zeros, int workers)
+        where TS : struct, ISimd<TV> where TV : struct
+    {
+        var input = plan.Tensors[s.Input].Shape;
+        var output = plan.Tensors[s.Output].Shape;
+        var dw = _depthwise[s.Depthwise.Weights];
+        var (group, bands) = TaskSplit.ExpandDepthwise(output.N, dw.PaddedChannels / TS.Width, _panelVectors, input.H, input.W,
+            output.H, output.W, s.Depthwise.Stride, s.Expand?.Weights.InChannelsPerGroup ?? 0, workers);
+        return new ExpandDepthwiseJob<TS, TV>(s, arena, plan, s.Expand is null ? null : _gemm[s.Expand.Weights], dw, zeros, group, bands);
+    }
+
+    private static int ExciteRows(Plan plan, ExciteStep s) => plan.Tensors[SqueezedTensor(plan, s)].Shape.H;
+
+    private static int ExcitePixels(Plan plan, ExciteStep s) => plan.Tensors[SqueezedTensor(plan, s)].Shape.Spatial;
+
+    /// <summary>The tensor the squeeze before this excitation pooled.</summary>
+    private static int SqueezedTensor(Plan plan, ExciteStep s) =>
+        plan.Steps.OfType<ChannelMeanStep>().Single(m => m.Output == s.Excite.Input).Input;
+
+    /// <summary>Rows of the register tile the GEMM uses for its first panel.</summary>
+    private static int TileRows(PackedWeights w) => (w.VectorsLeftInPanel(0), w.PanelVectors >= 4) switch
+    {
+        (>= 4, _) => 6,
+        (3, true) => 8,
+        (3, false) => 4,
+        (2, true) => 12,
+        (2, false) => 6,
+        (_, true) => 16,
+        _ => 12,
+    };
+
+    /// <summary>The per-worker scratch every fused step needs, in floats.</summary>
+    public int ScratchLength(Plan plan, IReadOnlyList<FusedStep> schedule)
+    {
+        int vf = _isa.Floats();
+        int length = 0;
+        foreach (var f in schedule)
+        {
+            length = Math.Max(length, f switch
+            {
+                StemStep s => StemConv.ScratchLength(plan.Tensors[s.Conv.Input].Shape.C, plan.Tensors[s.Conv.Input].Shape.W, s.Conv.Stride),
+                ExpandDepthwiseStep s => 3 * plan.Tensors[s.Input].Shape.W * _panelVectors * vf,
+                ExciteStep s => s.Excite.Weights.Channels + s.Excite.Weights.Reduced,
                 _ => 0,
             });
+        }
+        return length;
+    }
+
+    /// <summary>Floats of zeros the depthwise rows outside the image read: the longest input row any of them reads.</summary>
+    public int ZeroRowLength(Plan plan, IReadOnlyList<FusedStep> schedule, CpuArena arena)
+    {
+        int length = 0;
+        foreach (var s in schedule.OfType<ExpandDepthwiseStep>())
+        {
+            var input = plan.Tensors[s.Input].Shape;
+            length = Math.Max(length, input.W * Math.Max(arena.Pitch(s.Input), _panelVectors * _isa.Floats()));
         }
         return length;
     }

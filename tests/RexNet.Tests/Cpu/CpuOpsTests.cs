@@ -9,79 +9,100 @@ public class CpuOpsTests
 {
     private const double Tol = 2e-6;
 
-    [Theory]
-    [InlineData(3, 3, 13, 7, 5, 2, Activation.Silu)]
-    [InlineData(3, 3, 13, 7, 5, 1, Activation.Silu)]
-    [InlineData(2, 5, 7, 9, 4, 1, Activation.None)]
-    [InlineData(1, 3, 32, 64, 48, 2, Activation.Silu)]
-    public void Conv3x3MatchesNaive(int n, int cin, int cout, int h, int w, int stride, Activation act)
+    public static TheoryData<VectorIsa, int, int, int, int, int, int, Activation> ConvCases()
     {
+        var data = new TheoryData<VectorIsa, int, int, int, int, int, int, Activation>();
+        foreach (var isa in new[] { VectorIsa.Vector128, VectorIsa.Vector256, VectorIsa.Vector512 })
+        {
+            data.Add(isa, 3, 3, 13, 7, 5, 2, Activation.Silu);
+            data.Add(isa, 3, 3, 13, 7, 5, 1, Activation.Silu);
+            data.Add(isa, 2, 5, 7, 9, 4, 1, Activation.None);
+            data.Add(isa, 1, 3, 32, 64, 48, 2, Activation.Silu);
+            data.Add(isa, 1, 3, 40, 33, 1, 2, Activation.Relu6);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ConvCases))]
+    public void Conv3x3MatchesNaive(VectorIsa isa, int n, int cin, int cout, int h, int w, int stride, Activation act)
+    {
+        IsaCases.SkipUnlessAccelerated(isa);
         var x = NaiveOps.Random(n * cin * h * w, 1);
         var wt = NaiveOps.Random(cout * cin * 9, 2, 0.3f);
         var bias = NaiveOps.Random(cout, 3);
         var expected = NaiveOps.Conv3x3(x, n, cin, h, w, wt, bias, cout, 1, stride, act);
         var y = new float[expected.Length];
-        CpuOps.Conv3x3(x, n, cin, h, w, wt, bias, cout, stride, act, y);
-        Compare.Close(y, expected, Tol, "conv3x3");
+        CpuOps.Conv3x3(x, n, cin, h, w, wt, bias, cout, stride, act, y, isa);
+        Compare.Close(y, expected, Tol, $"conv3x3 {isa}");
+    }
+
+    public static TheoryData<VectorIsa, int, int, int, int, int, Activation> DepthwiseCases()
+    {
+        var data = new TheoryData<VectorIsa, int, int, int, int, int, Activation>();
+        foreach (var isa in new[] { VectorIsa.Vector128, VectorIsa.Vector256, VectorIsa.Vector512 })
+        {
+            data.Add(isa, 3, 13, 7, 5, 1, Activation.None);
+            data.Add(isa, 3, 13, 7, 5, 2, Activation.Relu6);
+            data.Add(isa, 2, 6, 1, 1, 1, Activation.Relu6);
+            data.Add(isa, 2, 6, 1, 1, 2, Activation.None);
+            data.Add(isa, 1, 5, 2, 2, 2, Activation.Silu);
+            data.Add(isa, 1, 17, 40, 37, 2, Activation.None);
+            data.Add(isa, 1, 5, 33, 70, 1, Activation.Relu6);
+            data.Add(isa, 2, 4, 14, 14, 1, Activation.None);
+            data.Add(isa, 1, 40, 56, 56, 2, Activation.Relu6);
+        }
+        return data;
     }
 
     [Theory]
-    [InlineData(3, 13, 7, 5, 1, Activation.None)]
-    [InlineData(3, 13, 7, 5, 2, Activation.Relu6)]
-    [InlineData(2, 6, 1, 1, 1, Activation.Relu6)]
-    [InlineData(1, 17, 40, 37, 2, Activation.None)]
-    [InlineData(1, 5, 33, 70, 1, Activation.Relu6)]
-    [InlineData(2, 4, 14, 14, 1, Activation.None)]
-    [InlineData(1, 8, 56, 56, 2, Activation.Relu6)]
-    public void DepthwiseMatchesNaive(int n, int c, int h, int w, int stride, Activation act)
+    [MemberData(nameof(DepthwiseCases))]
+    public void DepthwiseMatchesNaive(VectorIsa isa, int n, int c, int h, int w, int stride, Activation act)
     {
+        IsaCases.SkipUnlessAccelerated(isa);
         var x = NaiveOps.Random(n * c * h * w, 4, 4f);
         var wt = NaiveOps.Random(c * 9, 5);
         var bias = NaiveOps.Random(c, 6);
         var expected = NaiveOps.Conv3x3(x, n, c, h, w, wt, bias, c, c, stride, act);
         var y = new float[expected.Length];
-        CpuOps.Depthwise3x3(x, n, c, h, w, wt, bias, stride, act, y);
-        Compare.Close(y, expected, Tol, "depthwise");
+        CpuOps.Depthwise3x3(x, n, c, h, w, wt, bias, stride, act, y, isa);
+        Compare.Close(y, expected, Tol, $"depthwise {isa}");
+    }
+
+    public static TheoryData<VectorIsa, int, int, int, int, int, Activation, int> PointwiseCases()
+    {
+        var data = new TheoryData<VectorIsa, int, int, int, int, int, Activation, int>();
+        foreach (var isa in new[] { VectorIsa.Vector128, VectorIsa.Vector256, VectorIsa.Vector512 })
+        {
+            // Panels of 4 vectors pick the 32-register tiles, panels of 3 the 16-register ones.
+            foreach (int panel in new[] { 4, 3 })
+            {
+                data.Add(isa, panel, 3, 13, 35, 11, Activation.Silu, 0);
+                data.Add(isa, panel, 3, 13, 35, 17, Activation.None, 13);
+                data.Add(isa, panel, 1, 27, 3136, 38, Activation.None, 27);
+                data.Add(isa, panel, 2, 16, 300, 96, Activation.Silu, 0);
+                data.Add(isa, panel, 1, 185, 49, 1280, Activation.Silu, 0);
+                data.Add(isa, panel, 2, 7, 1, 5, Activation.Relu6, 0);
+                data.Add(isa, panel, 1, 40, 23, 130, Activation.None, 40);
+                data.Add(isa, panel, 1, 9, 17, 70, Activation.Relu6, 0);
+            }
+        }
+        return data;
     }
 
     [Theory]
-    [InlineData(3, 13, 35, 11, Activation.Silu, 0)]
-    [InlineData(3, 13, 35, 17, Activation.None, 13)]
-    [InlineData(1, 27, 3136, 38, Activation.None, 27)]
-    [InlineData(2, 16, 300, 96, Activation.Silu, 0)]
-    [InlineData(1, 185, 49, 1280, Activation.Silu, 0)]
-    [InlineData(2, 7, 1, 5, Activation.Relu6, 0)]
-    public void PointwiseMatchesNaive(int n, int cin, int hw, int cout, Activation act, int residualChannels)
+    [MemberData(nameof(PointwiseCases))]
+    public void PointwiseMatchesNaive(VectorIsa isa, int panelVectors, int n, int cin, int hw, int cout, Activation act, int residualChannels)
     {
+        IsaCases.SkipUnlessAccelerated(isa);
         var x = NaiveOps.Random(n * cin * hw, 7);
         var wt = NaiveOps.Random(cout * cin, 8, 0.5f);
         var bias = NaiveOps.Random(cout, 9);
         var residual = residualChannels > 0 ? NaiveOps.Random(n * residualChannels * hw, 10) : null;
         var expected = NaiveOps.Pointwise(x, n, cin, hw, wt, bias, cout, act, residual, residualChannels);
         var y = new float[expected.Length];
-        CpuOps.Pointwise(x, n, cin, hw, wt, bias, cout, act, residual, residualChannels, y);
-        Compare.Close(y, expected, 1e-5, "pointwise");
-    }
-
-    [Theory]
-    [InlineData(VectorIsa.Vector128)]
-    [InlineData(VectorIsa.Vector256)]
-    [InlineData(VectorIsa.Vector512)]
-    public void GemmIsCorrectForEveryVectorWidth(VectorIsa isa)
-    {
-        if (isa == VectorIsa.Vector512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            Assert.Skip("this CPU has no AVX-512; Vector512 would run in software");
-        }
-        foreach (var (m, n, k) in new[] { (13, 35, 7), (6, 32, 1), (1, 1, 1), (97, 200, 61) })
-        {
-            var a = NaiveOps.Random(m * k, m);
-            var b = NaiveOps.Random(k * n, n);
-            var expected = NaiveOps.Pointwise(b, 1, k, n, a, new float[m], m, Activation.None, null, 0);
-            var c = new float[m * n];
-            Gemm.Multiply(a, b, c, m, n, k, isa);
-            Compare.Close(c, expected, 1e-5, $"gemm {m}x{n}x{k} {isa}");
-        }
+        CpuOps.Pointwise(x, n, cin, hw, wt, bias, cout, act, residual, residualChannels, y, isa, panelVectors);
+        Compare.Close(y, expected, 1e-5, $"pointwise {isa}, panels of {panelVectors}");
     }
 
     [Fact]

@@ -1,0 +1,98 @@
+using RexNet.Model;
+
+namespace RexNet.Cpu;
+
+/// <summary>
+/// A group of consecutive plan steps the CPU backend runs as one parallel job, so that the tensors between
+/// them are never written out in full. <see cref="Steps"/> are the plan steps it covers, in plan order;
+/// <see cref="Output"/> is the one tensor it writes to the arena.
+/// </summary>
+internal abstract record FusedStep(string Name, IReadOnlyList<PlanStep> Steps, int Output);
+
+/// <summary>The stem conv, from the NCHW input.</summary>
+internal sealed record StemStep(ConvStep Conv) : FusedStep(Conv.Name, [Conv], Conv.Output);
+
+/// <summary>
+/// Optional 1x1 expansion (+ SiLU), the depthwise conv, and, when the block has SE, the squeeze's channel
+/// sums: the expanded tensor only ever exists a few rows at a time.
+/// </summary>
+internal sealed record ExpandDepthwiseStep(PointwiseStep? Expand, DepthwiseStep Depthwise, ChannelMeanStep? Squeeze)
+    : FusedStep(Depthwise.Name, Squeeze is null ? Expand is null ? [Depthwise] : [Expand, Depthwise] :
+        Expand is null ? [Depthwise, Squeeze] : [Expand, Depthwise, Squeeze], Depthwise.Output)
+{
+    public int Input => Expand?.Input ?? Depthwise.Input;
+}
+
+/// <summary>The SE excitation, from the squeeze's channel sums to the gate.</summary>
+internal sealed record ExciteStep(SeExciteStep Excite) : FusedStep(Excite.Name, [Excite], Excite.Output);
+
+/// <summary>Optional SE scale + ReLU6 (applied in place), then the projection 1x1 conv with its partial residual.</summary>
+internal sealed record ProjectStep(ScaleRelu6Step? Scale, PointwiseStep Project)
+    : FusedStep(Project.Name, Scale is null ? [Project] : [Scale, Project], Project.Output)
+{
+    public int Input => Scale?.Input ?? Project.Input;
+}
+
+/// <summary>The final 1x1 conv (+ SiLU) and the global average pool over its output.</summary>
+internal sealed record PointwisePoolStep(PointwiseStep Conv, ChannelMeanStep Pool) : FusedStep(Conv.Name, [Conv, Pool], Pool.Output);
+
+/// <summary>The classifier.</summary>
+internal sealed record ClassifierStep(LinearStep Linear) : FusedStep(Linear.Name, [Linear], Linear.Output);
+
+/// <summary>How the CPU backend groups a plan's steps: data derived from the plan, one rule per step kind.</summary>
+internal static class CpuSchedule
+{
+    public static IReadOnlyList<FusedStep> Fuse(Plan plan)
+    {
+        var steps = plan.Steps;
+        var fused = new List<FusedStep>();
+        int i = 0;
+        T? Next<T>(Func<T, bool> fits) where T : PlanStep =>
+            i < steps.Count && steps[i] is T s && fits(s) ? Take(s) : null;
+        T Take<T>(T s) where T : PlanStep
+        {
+            i++;
+            return s;
+        }
+
+        while (i < steps.Count)
+        {
+            var step = steps[i];
+            switch (step)
+            {
+                case ConvStep conv:
+                    fused.Add(new StemStep(Take(conv)));
+                    break;
+                case PointwiseStep pw when i + 1 < steps.Count && steps[i + 1] is DepthwiseStep dw && dw.Input == pw.Output && pw.Residual < 0:
+                    Take(pw);
+                    Take(dw);
+                    fused.Add(new ExpandDepthwiseStep(pw, dw, Next<ChannelMeanStep>(m => m.Input == dw.Output)));
+                    break;
+                case DepthwiseStep dw:
+                    Take(dw);
+                    fused.Add(new ExpandDepthwiseStep(null, dw, Next<ChannelMeanStep>(m => m.Input == dw.Output)));
+                    break;
+                case SeExciteStep excite:
+                    fused.Add(new ExciteStep(Take(excite)));
+                    break;
+                case ScaleRelu6Step scale when i + 1 < steps.Count && steps[i + 1] is PointwiseStep pw && pw.Input == scale.Output:
+                    Take(scale);
+                    fused.Add(new ProjectStep(scale, Take(pw)));
+                    break;
+                case PointwiseStep pw when i + 1 < steps.Count && steps[i + 1] is ChannelMeanStep pool && pool.Input == pw.Output && pw.Residual < 0:
+                    Take(pw);
+                    fused.Add(new PointwisePoolStep(pw, Take(pool)));
+                    break;
+                case PointwiseStep pw:
+                    fused.Add(new ProjectStep(null, Take(pw)));
+                    break;
+                case LinearStep linear:
+                    fused.Add(new ClassifierStep(Take(linear)));
+                    break;
+                default:
+                    throw new NotSupportedException($"the CPU backend has no fused op for {step.GetType().Name} '{step.Name}' here");
+            }
+        }
+        return fused;
+    }
+}

@@ -1,0 +1,93 @@
+namespace RexNet.Cpu;
+
+/// <summary>
+/// How a fused step is cut into tasks for the worker pool. Results never depend on the cut (every output
+/// element is computed the same way whichever task computes it), so this only trades balance against
+/// per-task overhead and recomputed halo rows.
+/// </summary>
+internal static class TaskSplit
+{
+    /// <summary>Tasks we aim for per worker, so that dynamic scheduling evens out unequal tasks.</summary>
+    public const int TasksPerWorker = 3;
+
+    /// <summary>Cost of dispatching one task, in the multiply-adds of the cost models below.</summary>
+    private const double TaskOverhead = 20_000;
+
+    /// <summary>
+    /// Channel groups (of <paramref name="groupVectors"/> vectors) and row bands for an expand + depthwise step:
+    /// each band recomputes the expanded rows its edge needs, so bands cost extra, and groups of one vector run
+    /// the GEMM in its narrowest tile. Picks the cut whose simulated schedule on the workers ends first.
+    /// </summary>
+    public static (int GroupVectors, int Bands) ExpandDepthwise(int batch, int vectors, int panelVectors, int inH, int inW, int outH, int outW,
+        int stride, int expandK, int workers)
+    {
+        (int, int) best = (Math.Min(panelVectors, vectors), 1);
+        double bestTime = double.MaxValue;
+        for (int g = panelVectors; g >= 1; g--)
+        {
+            if (panelVectors % g != 0 || (g < panelVectors && g >= vectors))
+            {
+                continue;
+            }
+            for (int bands = 1; bands <= outH; bands++)
+            {
+                int groups = (vectors + g - 1) / g;
+                if (batch * groups * bands > 8 * TasksPerWorker * workers)
+                {
+                    break;
+                }
+                int rowsPerBand = (outH + bands - 1) / bands;
+                var costs = new List<double>();
+                for (int n = 0; n < batch; n++)
+                {
+                    for (int group = 0; group < groups; group++)
+                    {
+                        int gv = Math.Min(g, vectors - group * g);
+                        for (int b = 0; b < bands; b++)
+                        {
+                            int oy0 = b * rowsPerBand, oy1 = Math.Min(outH, oy0 + rowsPerBand);
+                            if (oy0 >= oy1)
+                            {
+                                continue;
+                            }
+                            int iy0 = Math.Max(0, oy0 * stride - 1), iy1 = Math.Min(inH, (oy1 - 1) * stride + 2);
+                            double expand = expandK > 0 ? (iy1 - iy0) * (double)inW * expandK * (g == 1 && panelVectors > 1 ? 1.1 : 1.0) : 0;
+                            costs.Add(TaskOverhead + gv * (expand + (oy1 - oy0) * (double)outW * 9));
+                        }
+                    }
+                }
+                double time = Makespan(costs, workers);
+                if (time < bestTime * 0.995)
+                {
+                    bestTime = time;
+                    best = (g, bands);
+                }
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Pixel ranges per image for a 1x1 conv: about <see cref="TasksPerWorker"/> tasks per worker, in whole register tiles.</summary>
+    public static int PixelRange(int batch, int pixels, int tileRows, int workers)
+    {
+        int perImage = Math.Max(1, (TasksPerWorker * workers + batch - 1) / batch);
+        int range = (pixels + perImage - 1) / perImage;
+        return Math.Max(tileRows, (range + tileRows - 1) / tileRows * tileRows);
+    }
+
+    /// <summary>Row bands per image for a step whose rows all cost the same.</summary>
+    public static int Bands(int batch, int rows, int workers) =>
+        Math.Clamp((TasksPerWorker * workers + batch - 1) / batch, 1, rows);
+
+    /// <summary>When the last worker finishes if each takes the next task as soon as it is free (the pool's policy).</summary>
+    private static double Makespan(List<double> costs, int workers)
+    {
+        var free = new double[workers];
+        foreach (double c in costs)
+        {
+            int w = Array.IndexOf(free, free.Min());
+            free[w] += c;
+        }
+        return free.Max();
+    }
+}
