@@ -92,9 +92,18 @@ internal static class DepthwiseKernel<TS, TV> where TS : struct, ISimd<TV> where
         ref float b = ref MemoryMarshal.GetReference(bias);
         ref float s = ref MemoryMarshal.GetReference(sums);
         nint vf = TS.Width;
+        // Interior pixels have all three columns: centre column ox*s with ox*s-1 >= 0 and ox*s+1 < inW.
+        int interiorEnd = Math.Max(1, Math.Min(rows.OutW, rows.InW >= 2 ? (rows.InW - 2) / rows.Stride + 1 : 0));
         for (int v = 0; v < vectors; v++)
         {
-            TV sum = Vector<TAct>(rows, ref Unsafe.Add(ref t, v * vf), tapPitch, TS.Load(ref Unsafe.Add(ref b, v * vf)), v * vf);
+            ref float tv = ref Unsafe.Add(ref t, v * vf);
+            TV bv = TS.Load(ref Unsafe.Add(ref b, v * vf));
+            TV sum = Edge<TAct>(rows, ref tv, tapPitch, bv, v * vf, 0);
+            sum = TS.Add(sum, Interior<TAct>(rows, ref tv, tapPitch, bv, v * vf, interiorEnd));
+            for (int ox = interiorEnd; ox < rows.OutW; ox++)
+            {
+                sum = TS.Add(sum, Edge<TAct>(rows, ref tv, tapPitch, bv, v * vf, ox));
+            }
             if (!sums.IsEmpty)
             {
                 TS.Store(sum, ref Unsafe.Add(ref s, v * vf));
@@ -102,41 +111,38 @@ internal static class DepthwiseKernel<TS, TV> where TS : struct, ISimd<TV> where
         }
     }
 
-    /// <summary>One channel vector along the row; returns the sum of its outputs.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static TV Vector<TAct>(RowRefs rows, ref float t, nint tapPitch, TV bias, nint channel) where TAct : struct, IActivation
+    /// <summary>Pixels [1, end) of one channel vector, which have all nine taps; returns the sum of their outputs.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static TV Interior<TAct>(RowRefs rows, ref float t, nint tapPitch, TV bias, nint channel, int end) where TAct : struct, IActivation
     {
         TV k00 = TS.Load(ref t), k01 = TS.Load(ref Unsafe.Add(ref t, tapPitch)), k02 = TS.Load(ref Unsafe.Add(ref t, 2 * tapPitch));
         TV k10 = TS.Load(ref Unsafe.Add(ref t, 3 * tapPitch)), k11 = TS.Load(ref Unsafe.Add(ref t, 4 * tapPitch)), k12 = TS.Load(ref Unsafe.Add(ref t, 5 * tapPitch));
         TV k20 = TS.Load(ref Unsafe.Add(ref t, 6 * tapPitch)), k21 = TS.Load(ref Unsafe.Add(ref t, 7 * tapPitch)), k22 = TS.Load(ref Unsafe.Add(ref t, 8 * tapPitch));
-        ref float a0 = ref Unsafe.Add(ref rows.R0, channel);
-        ref float a1 = ref Unsafe.Add(ref rows.R1, channel);
-        ref float a2 = ref Unsafe.Add(ref rows.R2, channel);
-        ref float o = ref Unsafe.Add(ref rows.Out, channel);
         nint ip = rows.InPitch, op = rows.OutPitch, step = rows.Stride * ip;
-        // Interior pixels have all three columns: centre column ox*s with ox*s-1 >= 0 and ox*s+1 < inW.
-        int interiorEnd = Math.Min(rows.OutW, rows.InW >= 2 ? (rows.InW - 2) / rows.Stride + 1 : 0);
-        TV sum = Edge<TAct>(rows, ref t, tapPitch, bias, channel, 0);
         // Left column of pixel 1, then one stride per pixel.
-        nint l = (rows.Stride - 1) * ip;
-        for (int ox = 1; ox < interiorEnd; ox++, l += step)
+        ref float a0 = ref Unsafe.Add(ref rows.R0, channel + (rows.Stride - 1) * ip);
+        ref float a1 = ref Unsafe.Add(ref rows.R1, channel + (rows.Stride - 1) * ip);
+        ref float a2 = ref Unsafe.Add(ref rows.R2, channel + (rows.Stride - 1) * ip);
+        ref float o = ref Unsafe.Add(ref rows.Out, channel + op);
+        TV sum = TS.Zero;
+        for (int ox = 1; ox < end; ox++)
         {
-            TV acc = TS.MultiplyAdd(k00, TS.Load(ref Unsafe.Add(ref a0, l)), bias);
-            acc = TS.MultiplyAdd(k01, TS.Load(ref Unsafe.Add(ref a0, l + ip)), acc);
-            acc = TS.MultiplyAdd(k02, TS.Load(ref Unsafe.Add(ref a0, l + 2 * ip)), acc);
-            acc = TS.MultiplyAdd(k10, TS.Load(ref Unsafe.Add(ref a1, l)), acc);
-            acc = TS.MultiplyAdd(k11, TS.Load(ref Unsafe.Add(ref a1, l + ip)), acc);
-            acc = TS.MultiplyAdd(k12, TS.Load(ref Unsafe.Add(ref a1, l + 2 * ip)), acc);
-            acc = TS.MultiplyAdd(k20, TS.Load(ref Unsafe.Add(ref a2, l)), acc);
-            acc = TS.MultiplyAdd(k21, TS.Load(ref Unsafe.Add(ref a2, l + ip)), acc);
-            acc = TS.MultiplyAdd(k22, TS.Load(ref Unsafe.Add(ref a2, l + 2 * ip)), acc);
+            TV acc = TS.MultiplyAdd(k00, TS.Load(ref a0), bias);
+            acc = TS.MultiplyAdd(k01, TS.Load(ref Unsafe.Add(ref a0, ip)), acc);
+            acc = TS.MultiplyAdd(k02, TS.Load(ref Unsafe.Add(ref a0, 2 * ip)), acc);
+            acc = TS.MultiplyAdd(k10, TS.Load(ref a1), acc);
+            acc = TS.MultiplyAdd(k11, TS.Load(ref Unsafe.Add(ref a1, ip)), acc);
+            acc = TS.MultiplyAdd(k12, TS.Load(ref Unsafe.Add(ref a1, 2 * ip)), acc);
+            acc = TS.MultiplyAdd(k20, TS.Load(ref a2), acc);
+            acc = TS.MultiplyAdd(k21, TS.Load(ref Unsafe.Add(ref a2, ip)), acc);
+            acc = TS.MultiplyAdd(k22, TS.Load(ref Unsafe.Add(ref a2, 2 * ip)), acc);
             acc = TAct.Apply<TS, TV>(acc);
             sum = TS.Add(sum, acc);
-            TS.Store(acc, ref Unsafe.Add(ref o, ox * op));
-        }
-        for (int ox = Math.Max(1, interiorEnd); ox < rows.OutW; ox++)
-        {
-            sum = TS.Add(sum, Edge<TAct>(rows, ref t, tapPitch, bias, channel, ox));
+            TS.Store(acc, ref o);
+            a0 = ref Unsafe.Add(ref a0, step);
+            a1 = ref Unsafe.Add(ref a1, step);
+            a2 = ref Unsafe.Add(ref a2, step);
+            o = ref Unsafe.Add(ref o, op);
         }
         return sum;
     }

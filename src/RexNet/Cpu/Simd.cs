@@ -20,6 +20,8 @@ internal interface ISimd<TVec> where TVec : struct
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec addend);
     static abstract TVec Add(TVec a, TVec b);
     static abstract TVec Multiply(TVec a, TVec b);
+
+    /// <summary>The hardware's min and max (vminps/vmaxps, fmin/fmax): the IEEE-754 ones cost a fix-up sequence per call.</summary>
     static abstract TVec Min(TVec a, TVec b);
     static abstract TVec Max(TVec a, TVec b);
     static abstract TVec Round(TVec a);
@@ -49,9 +51,9 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+    public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.MinNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+    public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Round(Vector512<float> a) => Vector512.Round(a);
 
@@ -80,9 +82,9 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
+    public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.MinNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+    public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.MaxNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Round(Vector256<float> a) => Vector256.Round(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -121,9 +123,9 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
+    public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.MinNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
+    public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.MaxNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Round(Vector128<float> a) => Vector128.Round(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -27,19 +27,20 @@ internal static class SimdMath
         _ => v,
     };
 
+    /// <summary>min(6, max(0, v)), in the operand order that lets a NaN through as timm's clamp does.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Relu6<TS, TV>(TV v) where TS : struct, ISimd<TV> where TV : struct =>
-        TS.Min(TS.Max(v, TS.Zero), TS.Broadcast(6f));
+        TS.Min(TS.Broadcast(6f), TS.Max(TS.Zero, v));
 
     /// <summary>
     /// v / (1 + e^-v) as m * (1 / (1 + e^-x)) with m = max(v, -88) and x = min(m, 87): e^-x stays finite and
-    /// normal, and below -88, where SiLU is under 1e-36, the result is that small too instead of v * 0-ish.
+    /// normal, and below -88, where SiLU is under 1e-36, the result is that small too. A NaN stays NaN.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Silu<TS, TV>(TV v) where TS : struct, ISimd<TV> where TV : struct
     {
-        var m = TS.Max(v, TS.Broadcast(-88f));
-        var x = TS.Min(m, TS.Broadcast(87f));
+        var m = TS.Max(TS.Broadcast(-88f), v);
+        var x = TS.Min(TS.Broadcast(87f), m);
         return TS.Multiply(m, TS.Reciprocal(TS.Add(ExpNegated<TS, TV>(x), TS.Broadcast(1f))));
     }
 
