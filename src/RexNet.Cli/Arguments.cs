@@ -3,7 +3,7 @@ using System.Globalization;
 namespace RexNet.Cli;
 
 /// <summary>A strict parser: unknown options, missing values and repeated options are usage errors.</summary>
-public sealed class Arguments
+internal sealed class Arguments
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _switches = new(StringComparer.Ordinal);

@@ -3,11 +3,12 @@ using RexNet.Cli.Commands;
 namespace RexNet.Cli;
 
 /// <summary>Dispatches `rexnet COMMAND ...` and turns every failure into one line on stderr and an exit code.</summary>
-public static class CommandLine
+internal static class CommandLine
 {
     public const int ExitOk = 0;
     public const int ExitError = 1;
     public const int ExitUsage = 2;
+    public const int ExitInternal = 70;
 
     /// <summary>Every command, one line each; a new command is one class and one line here.</summary>
     public static IReadOnlyList<ICommand> Commands { get; } =
@@ -55,18 +56,27 @@ public static class CommandLine
             stderr.WriteLine($"usage: rexnet {command.Name} {command.Usage}");
             return ExitUsage;
         }
-        catch (Exception e) when (IsUserFacing(e))
+        catch (RexNetException e)
         {
             stderr.WriteLine($"rexnet {command.Name}: {OneLine(e.Message)}");
-            return ExitError;
+            return ExitCodeOf(e.Code);
+        }
+        catch (Exception e)
+        {
+            // Not one of ours: a bug. One line for the user, the whole story in a file for the report.
+            stderr.WriteLine($"rexnet {command.Name}: internal error ({e.GetType().Name}: {OneLine(e.Message)}); {CrashReport.Write(args, e)}");
+            return ExitInternal;
         }
     }
 
-    /// <summary>Failures caused by input or environment, reported without a stack trace.</summary>
-    private static bool IsUserFacing(Exception e) =>
-        e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
-            or NotSupportedException or FormatException or RexNet.Weights.WeightMismatchException
-            or RexNet.IO.InvalidInputFileException or OutOfMemoryException or DllNotFoundException;
+    /// <summary>The library's error kinds as exit codes: what the caller asked for is wrong (2), what the
+    /// files or the machine did is wrong (1), the library itself is wrong (70).</summary>
+    public static int ExitCodeOf(RexNetErrorCode code) => code switch
+    {
+        RexNetErrorCode.InvalidArgument => ExitUsage,
+        RexNetErrorCode.Internal => ExitInternal,
+        _ => ExitError,
+    };
 
     /// <summary>Messages may quote names from input files: line breaks and other control characters become spaces.</summary>
     private static string OneLine(string message) => string.Concat(message.Select(c => char.IsControl(c) ? ' ' : c));

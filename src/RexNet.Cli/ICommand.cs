@@ -1,6 +1,6 @@
 namespace RexNet.Cli;
 
-public interface ICommand
+internal interface ICommand
 {
     string Name { get; }
     string Summary { get; }

@@ -6,7 +6,7 @@ using RexNet.Model;
 namespace RexNet.Cli;
 
 /// <summary>The options that predict and eval share: model, weights (a file or the hub), device, preprocessing.</summary>
-public static class ModelArguments
+internal static class ModelArguments
 {
     public static readonly string[] WeightFlags = ["model", "weights", "device"];
     public static readonly string[] PreprocessFlags = ["preset", "size", "crop-pct"];

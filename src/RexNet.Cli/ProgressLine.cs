@@ -4,7 +4,7 @@ namespace RexNet.Cli;
 /// Progress on stderr: redrawn in place on a terminal; when stderr is a file or a pipe, only the final line, plus
 /// a line per tenth of the work when <paramref name="tenthsWhenRedirected"/> (for long runs such as an evaluation).
 /// </summary>
-public sealed class ProgressLine(TextWriter stderr, bool tenthsWhenRedirected = false)
+internal sealed class ProgressLine(TextWriter stderr, bool tenthsWhenRedirected = false)
 {
     private readonly bool _terminal = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
     private int _lastTenth = -1;

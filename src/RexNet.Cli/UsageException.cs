@@ -1,4 +1,4 @@
 namespace RexNet.Cli;
 
 /// <summary>The command line itself is wrong: reported with the command's usage line and exit code 2.</summary>
-public sealed class UsageException(string message) : Exception(message);
+internal sealed class UsageException(string message) : Exception(message);

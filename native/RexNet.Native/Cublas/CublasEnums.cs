@@ -1,7 +1,7 @@
 namespace RexNet.Native.Cublas;
 
 /// <summary>cublasStatus_t, with cublas_api.h's numeric values.</summary>
-public enum CublasStatus
+internal enum CublasStatus
 {
     CUBLAS_STATUS_SUCCESS = 0,
     CUBLAS_STATUS_NOT_INITIALIZED = 1,
@@ -16,7 +16,7 @@ public enum CublasStatus
 }
 
 /// <summary>cublasOperation_t.</summary>
-public enum CublasOperation
+internal enum CublasOperation
 {
     None = 0,
     Transpose = 1,
@@ -24,7 +24,7 @@ public enum CublasOperation
 }
 
 /// <summary>cublasMath_t. Default keeps FP32 GEMMs in FP32; Tf32TensorOp trades precision for speed.</summary>
-public enum CublasMath
+internal enum CublasMath
 {
     Default = 0,
     Pedantic = 2,
@@ -33,7 +33,7 @@ public enum CublasMath
 }
 
 /// <summary>cudaDataType_t, the element types cublasGemmEx accepts.</summary>
-public enum CudaDataType
+internal enum CudaDataType
 {
     R32F = 0,
     R64F = 1,
@@ -44,7 +44,7 @@ public enum CudaDataType
 }
 
 /// <summary>cublasComputeType_t.</summary>
-public enum CublasComputeType
+internal enum CublasComputeType
 {
     Compute16F = 64,
     Compute16FPedantic = 65,
@@ -60,14 +60,14 @@ public enum CublasComputeType
 }
 
 /// <summary>cublasGemmAlgo_t; Default lets cuBLAS choose.</summary>
-public enum CublasGemmAlgo
+internal enum CublasGemmAlgo
 {
     Default = -1,
     DefaultTensorOp = 99,
 }
 
 /// <summary>libraryPropertyType, for cublasGetProperty.</summary>
-public enum LibraryProperty
+internal enum LibraryProperty
 {
     MajorVersion = 0,
     MinorVersion = 1,

@@ -1,10 +1,11 @@
 using System.Runtime.InteropServices;
 using RexNet.Native.Errors;
+using RexNet.Native.Loading;
 
 namespace RexNet.Native.Cublas;
 
 /// <summary>Turns a cublasStatus_t into a <see cref="CudaException"/>.</summary>
-public static class CublasErrors
+internal static class CublasErrors
 {
     public static void Check(CublasStatus status, string call, string? detail = null)
     {
@@ -26,7 +27,7 @@ public static class CublasErrors
         {
             return Marshal.PtrToStringUTF8(CublasApi.cublasGetStatusString(status)) ?? "no description";
         }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or CudaLibraryNotFoundException)
         {
             return "no description (cuBLAS older than 11.4.2 or not loaded)";
         }

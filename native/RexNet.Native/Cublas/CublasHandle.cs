@@ -6,7 +6,7 @@ namespace RexNet.Native.Cublas;
 /// A cuBLAS handle bound to one context. Matrices are column-major device pointers, as in cuBLAS;
 /// a row-major C = A·B is computed as Cᵀ = Bᵀ·Aᵀ by swapping the operands.
 /// </summary>
-public sealed unsafe class CublasHandle : ContextBoundHandle
+internal sealed unsafe class CublasHandle : ContextBoundHandle
 {
     internal CublasHandle() { }
 

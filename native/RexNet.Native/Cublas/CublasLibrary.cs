@@ -1,7 +1,7 @@
 namespace RexNet.Native.Cublas;
 
 /// <summary>Process-wide facts about the loaded cuBLAS; answers without a GPU.</summary>
-public static class CublasLibrary
+internal static class CublasLibrary
 {
     public static Version Version()
     {

@@ -7,7 +7,7 @@ namespace RexNet.Native.Driver;
 /// handle so the context outlives it, and destroys itself with that context pushed current, which
 /// makes release correct from any thread, the finalizer's included.
 /// </summary>
-public abstract class ContextBoundHandle : SafeHandle
+internal abstract class ContextBoundHandle : SafeHandle
 {
     private CudaContext? _context;
 

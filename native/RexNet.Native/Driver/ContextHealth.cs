@@ -6,7 +6,7 @@ namespace RexNet.Native.Driver;
 /// Whether a context can still be used. The first sticky error is remembered; from then on every
 /// call through the context fails fast with it instead of reaching a driver that would only repeat it.
 /// </summary>
-public sealed class ContextHealth
+internal sealed class ContextHealth
 {
     private CudaException? _breakingError;
 

@@ -1,7 +1,7 @@
 namespace RexNet.Native.Driver;
 
 /// <summary>CUresult: the driver API's status codes, with cuda.h's numeric values.</summary>
-public enum CuResult
+internal enum CuResult
 {
     CUDA_SUCCESS = 0,
     CUDA_ERROR_INVALID_VALUE = 1,

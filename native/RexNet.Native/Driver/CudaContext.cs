@@ -7,7 +7,7 @@ namespace RexNet.Native.Driver;
 /// resource in it. Its <see cref="Health"/> turns the first sticky error into a fast failure of every
 /// later call. Not thread-safe: an engine owns one context and uses it from one thread at a time.
 /// </summary>
-public sealed unsafe class CudaContext : IDisposable
+internal sealed unsafe class CudaContext : IDisposable
 {
     private CudaContext(PrimaryContextHandle handle, CudaDeviceInfo device)
     {

@@ -1,7 +1,7 @@
 namespace RexNet.Native.Driver;
 
 /// <summary>What `rexnet doctor` and the kernel compiler need to know about one GPU.</summary>
-public sealed record CudaDeviceInfo(
+internal sealed record CudaDeviceInfo(
     int Ordinal,
     string Name,
     int ComputeMajor,

@@ -3,7 +3,7 @@ using System.Text;
 namespace RexNet.Native.Driver;
 
 /// <summary>Driver initialisation and device enumeration; needs no context.</summary>
-public static unsafe class CudaDevices
+internal static unsafe class CudaDevices
 {
     private static readonly Lazy<CuResult> InitResult = new(() => CuDriver.cuInit(0));
 

@@ -1,7 +1,7 @@
 namespace RexNet.Native.Driver;
 
 /// <summary>A CUevent: a marker in a stream, used for device-side timing and waiting.</summary>
-public sealed class CudaEventHandle : ContextBoundHandle
+internal sealed class CudaEventHandle : ContextBoundHandle
 {
     internal CudaEventHandle() { }
 

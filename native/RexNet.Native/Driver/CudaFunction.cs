@@ -1,7 +1,7 @@
 namespace RexNet.Native.Driver;
 
 /// <summary>A kernel (CUfunction) inside a loaded module.</summary>
-public sealed unsafe class CudaFunction
+internal sealed unsafe class CudaFunction
 {
     private readonly CudaModuleHandle _module;
     private readonly IntPtr _function;

@@ -1,7 +1,7 @@
 namespace RexNet.Native.Driver;
 
 /// <summary>A CUgraphExec: an instantiated graph, launched as one unit.</summary>
-public sealed class CudaGraphExecHandle : ContextBoundHandle
+internal sealed class CudaGraphExecHandle : ContextBoundHandle
 {
     internal CudaGraphExecHandle() { }
 

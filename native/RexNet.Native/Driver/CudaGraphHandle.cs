@@ -1,7 +1,7 @@
 namespace RexNet.Native.Driver;
 
 /// <summary>A CUgraph recorded by stream capture.</summary>
-public sealed class CudaGraphHandle : ContextBoundHandle
+internal sealed class CudaGraphHandle : ContextBoundHandle
 {
     internal CudaGraphHandle() { }
 

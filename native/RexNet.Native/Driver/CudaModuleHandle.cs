@@ -1,7 +1,7 @@
 namespace RexNet.Native.Driver;
 
 /// <summary>A loaded CUmodule (CUBIN or PTX image); its functions live as long as it does.</summary>
-public sealed class CudaModuleHandle : ContextBoundHandle
+internal sealed class CudaModuleHandle : ContextBoundHandle
 {
     internal CudaModuleHandle() { }
 

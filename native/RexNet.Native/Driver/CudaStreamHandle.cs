@@ -1,7 +1,7 @@
 namespace RexNet.Native.Driver;
 
 /// <summary>A CUstream: work submitted to it runs in order.</summary>
-public sealed class CudaStreamHandle : ContextBoundHandle
+internal sealed class CudaStreamHandle : ContextBoundHandle
 {
     internal CudaStreamHandle() { }
 

@@ -5,7 +5,7 @@ namespace RexNet.Native.Driver;
 /// Asynchronous host copies take pinned memory only, because pageable memory would make them
 /// synchronous and a managed array could move while the copy is in flight.
 /// </summary>
-public sealed unsafe class DeviceMemoryHandle : ContextBoundHandle
+internal sealed unsafe class DeviceMemoryHandle : ContextBoundHandle
 {
     internal DeviceMemoryHandle() { }
 

@@ -1,7 +1,7 @@
 namespace RexNet.Native.Driver;
 
 /// <summary>A grid or block shape.</summary>
-public readonly record struct Dim3(uint X, uint Y = 1, uint Z = 1)
+internal readonly record struct Dim3(uint X, uint Y = 1, uint Z = 1)
 {
     public static implicit operator Dim3(uint x) => new(x);
 }

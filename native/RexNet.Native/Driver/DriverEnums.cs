@@ -1,7 +1,7 @@
 namespace RexNet.Native.Driver;
 
 /// <summary>CUdevice_attribute values the engine and `rexnet doctor` read (cuda.h numbering).</summary>
-public enum CuDeviceAttribute
+internal enum CuDeviceAttribute
 {
     MaxThreadsPerBlock = 1,
     MaxSharedMemoryPerBlock = 8,
@@ -28,7 +28,7 @@ public enum CuDeviceAttribute
 }
 
 /// <summary>CUfunction_attribute.</summary>
-public enum CuFunctionAttribute
+internal enum CuFunctionAttribute
 {
     MaxThreadsPerBlock = 0,
     SharedSizeBytes = 1,
@@ -44,7 +44,7 @@ public enum CuFunctionAttribute
 
 /// <summary>cuStreamCreate flags.</summary>
 [Flags]
-public enum CuStreamFlags : uint
+internal enum CuStreamFlags : uint
 {
     Default = 0,
     NonBlocking = 1,
@@ -52,7 +52,7 @@ public enum CuStreamFlags : uint
 
 /// <summary>cuEventCreate flags.</summary>
 [Flags]
-public enum CuEventFlags : uint
+internal enum CuEventFlags : uint
 {
     Default = 0,
     BlockingSync = 1,
@@ -61,7 +61,7 @@ public enum CuEventFlags : uint
 
 /// <summary>cuMemHostAlloc flags.</summary>
 [Flags]
-public enum CuMemHostAllocFlags : uint
+internal enum CuMemHostAllocFlags : uint
 {
     None = 0,
     Portable = 1,
@@ -70,7 +70,7 @@ public enum CuMemHostAllocFlags : uint
 }
 
 /// <summary>CUstreamCaptureMode.</summary>
-public enum CuStreamCaptureMode
+internal enum CuStreamCaptureMode
 {
     Global = 0,
     ThreadLocal = 1,
@@ -79,7 +79,7 @@ public enum CuStreamCaptureMode
 
 /// <summary>cuGraphInstantiateWithFlags flags.</summary>
 [Flags]
-public enum CuGraphInstantiateFlags : ulong
+internal enum CuGraphInstantiateFlags : ulong
 {
     None = 0,
     AutoFreeOnLaunch = 1,
@@ -89,7 +89,7 @@ public enum CuGraphInstantiateFlags : ulong
 }
 
 /// <summary>CUgraphExecUpdateResult.</summary>
-public enum CuGraphExecUpdateResult
+internal enum CuGraphExecUpdateResult
 {
     Success = 0,
     Error = 1,
@@ -104,7 +104,7 @@ public enum CuGraphExecUpdateResult
 
 /// <summary>CUgraphExecUpdateResultInfo (CUDA 12's cuGraphExecUpdate_v2).</summary>
 [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
-public struct CuGraphExecUpdateResultInfo
+internal struct CuGraphExecUpdateResultInfo
 {
     public CuGraphExecUpdateResult Result;
     public IntPtr ErrorNode;
@@ -112,7 +112,7 @@ public struct CuGraphExecUpdateResultInfo
 }
 
 /// <summary>CUjit_option values used when loading PTX, to capture the JIT's error log.</summary>
-public enum CuJitOption
+internal enum CuJitOption
 {
     InfoLogBuffer = 3,
     InfoLogBufferSizeBytes = 4,

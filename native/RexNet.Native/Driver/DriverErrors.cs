@@ -1,10 +1,11 @@
 using System.Runtime.InteropServices;
 using RexNet.Native.Errors;
+using RexNet.Native.Loading;
 
 namespace RexNet.Native.Driver;
 
 /// <summary>Turns a CUresult into a <see cref="CudaException"/> with the driver's own name and description.</summary>
-public static class DriverErrors
+internal static class DriverErrors
 {
     public static string Name(CuResult result)
     {
@@ -33,7 +34,7 @@ public static class DriverErrors
             var status = describe ? CuDriver.cuGetErrorString(result, out IntPtr text) : CuDriver.cuGetErrorName(result, out text);
             return status == CuResult.CUDA_SUCCESS && text != IntPtr.Zero ? Marshal.PtrToStringUTF8(text) : null;
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or CudaLibraryNotFoundException)
         {
             return null;
         }

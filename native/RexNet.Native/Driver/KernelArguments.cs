@@ -5,7 +5,7 @@ namespace RexNet.Native.Driver;
 /// storage, so a launch allocates nothing. Scalars occupy the low bytes of their slot, which is what
 /// the kernel reads on a little-endian host.
 /// </summary>
-public ref struct KernelArguments
+internal ref struct KernelArguments
 {
     private readonly Span<ulong> _slots;
     private int _count;

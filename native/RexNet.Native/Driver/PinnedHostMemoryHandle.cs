@@ -1,7 +1,7 @@
 namespace RexNet.Native.Driver;
 
 /// <summary>Page-locked host memory from cuMemHostAlloc: the source or target of asynchronous copies.</summary>
-public sealed unsafe class PinnedHostMemoryHandle : ContextBoundHandle
+internal sealed unsafe class PinnedHostMemoryHandle : ContextBoundHandle
 {
     internal PinnedHostMemoryHandle() { }
 

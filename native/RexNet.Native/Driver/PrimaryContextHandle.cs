@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace RexNet.Native.Driver;
 
 /// <summary>One retain of a device's primary context; releasing it drops the retain count.</summary>
-public sealed class PrimaryContextHandle : SafeHandle
+internal sealed class PrimaryContextHandle : SafeHandle
 {
     public int Device { get; }
 

@@ -4,7 +4,7 @@ namespace RexNet.Native.Driver;
 /// Errors after which the driver documents that the context is unusable: every later call in the
 /// process returns the same error, and only a new process recovers.
 /// </summary>
-public static class StickyErrors
+internal static class StickyErrors
 {
     public static bool IsSticky(CuResult result) => result is
         CuResult.CUDA_ERROR_ILLEGAL_ADDRESS or

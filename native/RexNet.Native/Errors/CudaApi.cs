@@ -1,7 +1,7 @@
 namespace RexNet.Native.Errors;
 
 /// <summary>Which library reported a status.</summary>
-public enum CudaApi
+internal enum CudaApi
 {
     Driver,
     Nvrtc,

@@ -2,10 +2,10 @@ namespace RexNet.Native.Errors;
 
 /// <summary>
 /// A native call returned a failure status: names the call, the status (name and number) and the
-/// library's own description. Derives from InvalidOperationException because the cause is the state
-/// of the machine (driver, device, memory), not a programming error in the caller.
+/// library's own description. The cause is the state of the machine (driver, device, memory), not
+/// a programming error in the caller.
 /// </summary>
-public class CudaException : InvalidOperationException
+internal class CudaException : RexNetException
 {
     public CudaApi Api { get; }
     public string Call { get; }
@@ -14,7 +14,7 @@ public class CudaException : InvalidOperationException
     public string Description { get; }
 
     public CudaException(CudaApi api, string call, int status, string statusName, string description, string? detail = null)
-        : base(Format(call, status, statusName, description, detail))
+        : base(RexNetErrorCode.DeviceFailure, Format(call, status, statusName, description, detail))
     {
         Api = api;
         Call = call;
@@ -24,7 +24,7 @@ public class CudaException : InvalidOperationException
     }
 
     protected CudaException(string message, CudaException cause)
-        : base(message, cause)
+        : base(RexNetErrorCode.DeviceFailure, message, cause)
     {
         Api = cause.Api;
         Call = cause.Call;
@@ -41,5 +41,5 @@ public class CudaException : InvalidOperationException
 /// Thrown by every call on a context after a sticky error (illegal address, launch failure, ...)
 /// made it unusable; carries the error that broke it.
 /// </summary>
-public sealed class CudaContextBrokenException(CudaException cause)
+internal sealed class CudaContextBrokenException(CudaException cause)
     : CudaException($"the CUDA context is unusable since an earlier error; restart the process. First error: {cause.Message}", cause);

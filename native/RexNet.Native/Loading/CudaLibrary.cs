@@ -1,7 +1,7 @@
 namespace RexNet.Native.Loading;
 
 /// <summary>The three native libraries the bindings use; each is found and loaded independently.</summary>
-public enum CudaLibrary
+internal enum CudaLibrary
 {
     /// <summary>The CUDA driver API (libcuda.so.1, nvcuda.dll), installed with the NVIDIA driver.</summary>
     Driver,

@@ -1,19 +1,19 @@
 namespace RexNet.Native.Loading;
 
 /// <summary>One failed attempt: the place tried and the loader's reason.</summary>
-public sealed record LoadAttempt(LibraryCandidate Candidate, string Reason)
+internal sealed record LoadAttempt(LibraryCandidate Candidate, string Reason)
 {
     public override string ToString() => $"{Candidate.Path} ({Reason})";
 }
 
 /// <summary>No candidate for a library loaded; the message lists every path tried and why each failed.</summary>
-public sealed class CudaLibraryNotFoundException : DllNotFoundException
+internal sealed class CudaLibraryNotFoundException : RexNetException
 {
     public CudaLibrary Library { get; }
     public IReadOnlyList<LoadAttempt> Attempts { get; }
 
     public CudaLibraryNotFoundException(CudaLibrary library, IReadOnlyList<LoadAttempt> attempts)
-        : base(BuildMessage(library, attempts))
+        : base(RexNetErrorCode.DeviceUnavailable, BuildMessage(library, attempts))
     {
         Library = library;
         Attempts = attempts;

@@ -6,7 +6,7 @@ namespace RexNet.Native.Loading;
 /// they are (REXNET_CUDA_LIBS, CUDA_PATH, CUDA_HOME, LD_LIBRARY_PATH, the system loader, well-known
 /// install folders); within a place, versioned names newest first.
 /// </summary>
-public static class LibraryCandidates
+internal static class LibraryCandidates
 {
     /// <summary>File names, newest ABI first; the unversioned development symlink last.</summary>
     public static IReadOnlyList<string> FileNames(CudaLibrary library, bool isWindows) => (library, isWindows) switch

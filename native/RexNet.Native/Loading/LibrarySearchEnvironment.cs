@@ -4,7 +4,7 @@ namespace RexNet.Native.Loading;
 /// Everything the candidate list depends on, captured as plain data so that the search order
 /// can be computed (and tested) without touching the file system or loading anything.
 /// </summary>
-public sealed record LibrarySearchEnvironment(
+internal sealed record LibrarySearchEnvironment(
     bool IsWindows,
     string? Override,
     string? CudaPath,

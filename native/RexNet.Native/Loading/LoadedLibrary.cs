@@ -1,4 +1,4 @@
 namespace RexNet.Native.Loading;
 
 /// <summary>A library that loaded: the candidate that worked and the file the system actually mapped.</summary>
-public sealed record LoadedLibrary(CudaLibrary Library, IntPtr Handle, LibraryCandidate Candidate, string ResolvedPath);
+internal sealed record LoadedLibrary(CudaLibrary Library, IntPtr Handle, LibraryCandidate Candidate, string ResolvedPath);

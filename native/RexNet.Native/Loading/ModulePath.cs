@@ -29,7 +29,7 @@ internal static unsafe partial class ModulePath
             DlInfo info;
             return dladdr(address, &info) != 0 && info.FileName != IntPtr.Zero ? Marshal.PtrToStringUTF8(info.FileName) : null;
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or CudaLibraryNotFoundException)
         {
             return null;
         }

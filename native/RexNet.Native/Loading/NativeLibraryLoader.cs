@@ -7,7 +7,7 @@ namespace RexNet.Native.Loading;
 /// Loads each CUDA library once per process by walking <see cref="LibraryCandidates"/>, keeping the
 /// outcome (success or the full list of failures) so that every later call answers the same way.
 /// </summary>
-public static class NativeLibraryLoader
+internal static class NativeLibraryLoader
 {
     private static readonly ConcurrentDictionary<CudaLibrary, Lazy<Outcome>> Outcomes = new();
 

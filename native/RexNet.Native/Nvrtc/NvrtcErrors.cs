@@ -4,7 +4,7 @@ using RexNet.Native.Errors;
 namespace RexNet.Native.Nvrtc;
 
 /// <summary>Turns an nvrtcResult into a <see cref="CudaException"/> with NVRTC's own description.</summary>
-public static class NvrtcErrors
+internal static class NvrtcErrors
 {
     public static void Check(NvrtcResult result, string call, string? detail = null)
     {

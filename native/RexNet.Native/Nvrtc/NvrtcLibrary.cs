@@ -1,7 +1,7 @@
 namespace RexNet.Native.Nvrtc;
 
 /// <summary>Process-wide facts about the loaded NVRTC.</summary>
-public static unsafe class NvrtcLibrary
+internal static unsafe class NvrtcLibrary
 {
     public static Version Version()
     {

@@ -8,7 +8,7 @@ namespace RexNet.Native.Nvrtc;
 /// A compile error is an outcome, not an exception: <see cref="Compile"/> returns false and the log
 /// says why. Every other failing status throws.
 /// </summary>
-public sealed unsafe class NvrtcProgram : IDisposable
+internal sealed unsafe class NvrtcProgram : IDisposable
 {
     private readonly NvrtcProgramHandle _handle;
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace RexNet.Native.Nvrtc;
 
 /// <summary>An nvrtcProgram; needs no GPU and no context.</summary>
-public sealed class NvrtcProgramHandle : SafeHandle
+internal sealed class NvrtcProgramHandle : SafeHandle
 {
     internal NvrtcProgramHandle() : base(IntPtr.Zero, ownsHandle: true) { }
 

@@ -1,7 +1,7 @@
 namespace RexNet.Native.Nvrtc;
 
 /// <summary>nvrtcResult, with nvrtc.h's numeric values.</summary>
-public enum NvrtcResult
+internal enum NvrtcResult
 {
     NVRTC_SUCCESS = 0,
     NVRTC_ERROR_OUT_OF_MEMORY = 1,

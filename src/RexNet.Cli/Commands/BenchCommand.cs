@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using RexNet.Cuda;
 using RexNet.Model;
 using RexNet.Weights;
 
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet bench`: latency percentiles per batch size, measured with random-init weights.</summary>
-public sealed class BenchCommand : ICommand
+internal sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
     public string Summary => "measure p50/p90/p99 latency per batch size";
@@ -33,13 +32,13 @@ public sealed class BenchCommand : ICommand
             Threads = threads,
         });
         var inv = CultureInfo.InvariantCulture;
-        var cuda = engine.Backend as CudaBackend;
-        var deviceInfo = cuda is null ? null : CudaRuntimeInfo.Of(cuda);
+        var diagnostics = engine.Diagnostics;
+        bool onGpu = engine.Device == DeviceKind.Cuda;
         stdout.WriteLine($"{spec.Name} {size}x{size} on {engine.Device} ({engine.DeviceReason}); {Environment.ProcessorCount} logical cores, " +
                          $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
-        if (deviceInfo is not null)
+        if (onGpu)
         {
-            stdout.WriteLine(deviceInfo.ToString());
+            stdout.WriteLine(diagnostics.DeviceProperties["summary"]);
             stdout.WriteLine($"{"batch",5} {"gpu p50",9} {"gpu p90",9} {"gpu p99",9} {"call p50",9} {"call p90",9} {"call p99",9} {"img/s",9}  " +
                              $"(ms; gpu = CUDA events around the graph, call = Engine.Run; {runs} runs after {warmup} warm-up)");
         }
@@ -62,15 +61,12 @@ public sealed class BenchCommand : ICommand
                 long t0 = Stopwatch.GetTimestamp();
                 engine.Run(input, logits);
                 times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                if (cuda is not null)
-                {
-                    gpuTimes[i] = cuda.LastGpuMilliseconds;
-                }
+                gpuTimes[i] = diagnostics.LastRunDeviceMilliseconds ?? 0;
             }
-            if (args.Has("profile") && engine.Backend is RexNet.Cpu.CpuBackend cpu)
+            if (args.Has("profile") && !onGpu)
             {
-                // Where the time goes: mean milliseconds per fused CPU step over a few runs.
-                foreach (var (step, ms) in cpu.ProfileSteps(input, batch, Math.Min(runs, 10)))
+                // Where the time goes: mean milliseconds per step (on the CPU, per fused step) over a few runs.
+                foreach (var (step, ms) in diagnostics.ProfileSteps(input, Math.Min(runs, 10)))
                 {
                     stdout.WriteLine(string.Format(inv, "  profile batch {0}: {1,-28} {2,8:0.000} ms", batch, step, ms));
                 }
@@ -79,7 +75,7 @@ public sealed class BenchCommand : ICommand
             Array.Sort(gpuTimes);
             double Pct(double[] sorted, double q) => sorted[Math.Min(runs - 1, (int)Math.Ceiling(q * runs) - 1)];
             double P(double q) => Pct(times, q);
-            if (cuda is not null)
+            if (onGpu)
             {
                 double G(double q) => Pct(gpuTimes, q);
                 stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.000} {5,9:0.000} {6,9:0.000} {7,9:0.0}",
@@ -107,16 +103,10 @@ public sealed class BenchCommand : ICommand
                     logical_cores = Environment.ProcessorCount,
                     os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
                     runtime = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
-                    simd = RexNet.Cpu.CpuBackend.BestIsa.ToString(),
+                    simd = RexNet.Cpu.VectorIsas.Best.ToString(),
                 },
                 timestamp_utc = DateTime.UtcNow.ToString("O"),
-                device_info = deviceInfo is null ? null : new
-                {
-                    gpu = deviceInfo.Gpu, compute_capability = deviceInfo.ComputeCapability, driver_cuda_version = deviceInfo.DriverCudaVersion,
-                    nvrtc_version = deviceInfo.Nvrtc, cublas_version = deviceInfo.Cublas, sm_clock_mhz = deviceInfo.SmClockMHz,
-                    memory_clock_mhz = deviceInfo.MemoryClockMHz, multiprocessors = deviceInfo.Multiprocessors, memory_bytes = deviceInfo.MemoryBytes,
-                    pci_bus_id = deviceInfo.PciBusId, engine_device_bytes = deviceInfo.EngineDeviceBytes,
-                },
+                device_info = onGpu ? diagnostics.DeviceProperties : null,
                 results,
             };
             RexNet.IO.AtomicFile.Write(jsonPath, s => System.Text.Json.JsonSerializer.Serialize(s, report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

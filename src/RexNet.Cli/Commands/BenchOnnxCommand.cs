@@ -12,7 +12,7 @@ namespace RexNet.Cli.Commands;
 /// random-init weights, inputs and thread count. Both results are compared before anything is timed, and
 /// the two engines are timed call by call in turn so that a busy machine slows both alike.
 /// </summary>
-public sealed class BenchOnnxCommand : ICommand
+internal sealed class BenchOnnxCommand : ICommand
 {
     public string Name => "bench-onnx";
     public string Summary => "compare CPU engine latency with ONNX Runtime (CPU) on the same model and inputs";

@@ -8,7 +8,7 @@ namespace RexNet.Cli.Commands;
 /// `rexnet doctor`: the CUDA driver, NVRTC and cuBLAS (version and file each loaded from), every GPU,
 /// and whether the embedded kernels compile for it. Exits 1 with the reason when CUDA is unusable.
 /// </summary>
-public sealed class DoctorCommand : ICommand
+internal sealed class DoctorCommand : ICommand
 {
     public string Name => "doctor";
     public string Summary => "check the CUDA driver, NVRTC, cuBLAS and GPUs, and compile the kernels for each GPU";

@@ -6,7 +6,7 @@ using RexNet.IO;
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet eval`: top-1/top-5 accuracy and throughput over an ImageNet-style folder or list.</summary>
-public sealed class EvalCommand : ICommand
+internal sealed class EvalCommand : ICommand
 {
     public string Name => "eval";
     public string Summary => "measure top-1/top-5 accuracy on an ImageFolder tree or a PaddleClas list file";

@@ -6,7 +6,7 @@ using RexNet.Weights;
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet export-onnx`: a timm-layout weight file to an ONNX model for ONNX Runtime, TensorRT, OpenVINO.</summary>
-public sealed class ExportOnnxCommand : ICommand
+internal sealed class ExportOnnxCommand : ICommand
 {
     public string Name => "export-onnx";
     public string Summary => "export a model with its weights to ONNX (BatchNorm folded, or kept with --keep-bn)";
@@ -70,9 +70,9 @@ public sealed class ExportOnnxCommand : ICommand
     {
         if (!File.Exists(path))
         {
-            throw new InvalidInputFileException(path, "file not found");
+            throw new InvalidInputFileException(path, "file not found", RexNetErrorCode.NotFound);
         }
-        var lines = File.ReadAllLines(path).ToList();
+        var lines = RexNet.IO.InputFile.Guard(path, () => File.ReadAllLines(path)).ToList();
         if (lines.Count > 0 && lines[^1].Length == 0)
         {
             lines.RemoveAt(lines.Count - 1);

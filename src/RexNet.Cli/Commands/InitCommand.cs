@@ -4,7 +4,7 @@ using RexNet.Weights;
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet init`: a random-init weight file in timm's layout (not pretrained).</summary>
-public sealed class InitCommand : ICommand
+internal sealed class InitCommand : ICommand
 {
     public string Name => "init";
     public string Summary => "write random (NOT pretrained) weights in timm's layout";

@@ -5,7 +5,7 @@ using RexNet.Imaging;
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet predict`: the top ImageNet classes of one or more images.</summary>
-public sealed class PredictCommand : ICommand
+internal sealed class PredictCommand : ICommand
 {
     private const int MaxBatch = 8;
 

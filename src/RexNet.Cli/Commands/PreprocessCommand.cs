@@ -4,7 +4,7 @@ using RexNet.IO;
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet preprocess`: one image to the float32 [1, 3, H, W] tensor the model is fed.</summary>
-public sealed class PreprocessCommand : ICommand
+internal sealed class PreprocessCommand : ICommand
 {
     public string Name => "preprocess";
     public string Summary => "turn an image into the normalised float32 NCHW tensor a model takes (.npy)";

@@ -4,7 +4,7 @@ using RexNet.Model;
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet run`: .npy in, .npy logits (or pooled features) out. The parity-testing interface.</summary>
-public sealed class RunCommand : ICommand
+internal sealed class RunCommand : ICommand
 {
     public string Name => "run";
     public string Summary => "run a float32 NCHW .npy tensor through a model and write logits as .npy";
@@ -28,7 +28,15 @@ public sealed class RunCommand : ICommand
                 $"expected a float32 [batch, 3, height, width] tensor, got shape ({string.Join(", ", shape)})");
         }
         int batch = shape[0], height = shape[2], width = shape[3];
-        ModelSpec.ValidateInputSize(height, width);
+        try
+        {
+            ModelSpec.ValidateInputSize(height, width);
+        }
+        catch (RexNetException e)
+        {
+            // The size came from the file, so the file is what is wrong.
+            throw new InvalidInputFileException(inputPath, e.Message);
+        }
 
         using var engine = RexNetEngine.Create(new EngineOptions
         {

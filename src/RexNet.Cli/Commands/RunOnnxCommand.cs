@@ -10,7 +10,7 @@ namespace RexNet.Cli.Commands;
 /// option: an ONNX file carries its own weights and sizes, so none of run's --model/--weights/--device
 /// flags would apply, and run stays one engine with one set of rules.
 /// </summary>
-public sealed class RunOnnxCommand : ICommand
+internal sealed class RunOnnxCommand : ICommand
 {
     public string Name => "run-onnx";
     public string Summary => "run a float32 NCHW .npy tensor through an ONNX model with ONNX Runtime (CPU)";

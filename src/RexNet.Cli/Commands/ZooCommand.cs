@@ -5,7 +5,7 @@ using RexNet.Model;
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet zoo`: every model with its channel plan summary, parameters and FLOPs at 224x224.</summary>
-public sealed class ZooCommand : ICommand
+internal sealed class ZooCommand : ICommand
 {
     public string Name => "zoo";
     public string Summary => "list the models with parameters and FLOPs at 224x224";

@@ -40,7 +40,7 @@ internal sealed class OnnxRuntimeRunner : IDisposable
     {
         if (!File.Exists(path))
         {
-            throw new InvalidInputFileException(path, "file not found");
+            throw new InvalidInputFileException(path, "file not found", RexNetErrorCode.NotFound);
         }
         return Open(path, threads, options => new InferenceSession(path, options));
     }
@@ -64,7 +64,7 @@ internal sealed class OnnxRuntimeRunner : IDisposable
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
         {
             // The Microsoft.ML.OnnxRuntime package ships the native library for common platforms only.
-            throw new InvalidOperationException($"ONNX Runtime's native library cannot be loaded on this platform: {OneLine(e.Message)}");
+            throw new RexNetException(RexNetErrorCode.DeviceUnavailable, $"ONNX Runtime's native library cannot be loaded on this platform: {OneLine(e.Message)}");
         }
         using (options)
         {
@@ -86,7 +86,7 @@ internal sealed class OnnxRuntimeRunner : IDisposable
         if (!fits)
         {
             string declared = string.Join(", ", InputDimensions.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            throw new ArgumentException($"{what} has shape ({string.Join(", ", shape)}) but {_source} takes input [{declared}]");
+            throw new RexNetException(RexNetErrorCode.InvalidFile, $"{what} has shape ({string.Join(", ", shape)}) but {_source} takes input [{declared}]");
         }
     }
 
@@ -96,7 +96,7 @@ internal sealed class OnnxRuntimeRunner : IDisposable
         CheckInputShape(shape, "the input");
         if (logits.Length != shape[0] * NumClasses)
         {
-            throw new ArgumentException($"logits buffer holds {logits.Length} floats; {shape[0] * NumClasses} are needed");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"logits buffer holds {logits.Length} floats; {shape[0] * NumClasses} are needed");
         }
         using var inputValue = OrtValue.CreateTensorValueFromMemory(input, shape.Select(d => (long)d).ToArray());
         using var outputValue = OrtValue.CreateTensorValueFromMemory(logits, [shape[0], NumClasses]);
@@ -106,7 +106,7 @@ internal sealed class OnnxRuntimeRunner : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new InvalidOperationException($"ONNX Runtime failed to run {_source}: {OneLine(e.Message)}");
+            throw new RexNetException(RexNetErrorCode.InvalidFile, $"ONNX Runtime failed to run {_source}: {OneLine(e.Message)}");
         }
     }
 

@@ -10,7 +10,7 @@ namespace RexNet.Cpu;
 /// linearly with batch, so the max-batch layout fits all). Weights are packed and everything is allocated
 /// when the backend is created; runs allocate nothing.
 /// </summary>
-public sealed class CpuBackend : IInferenceBackend
+internal sealed class CpuBackend : IInferenceBackend
 {
     private readonly Plan[] _plans;
     private readonly IReadOnlyList<FusedStep>[] _schedules;
@@ -21,11 +21,16 @@ public sealed class CpuBackend : IInferenceBackend
 
     public DeviceKind Device => DeviceKind.Cpu;
 
-    /// <summary>The widest vector width this CPU accelerates: what a backend uses unless told otherwise.</summary>
-    public static VectorIsa BestIsa => VectorIsas.Best;
+    internal WorkerPool Pool => _pool;
 
     /// <summary>Bytes of activation memory the arena holds.</summary>
     public long ArenaBytes => _arena.Bytes;
+
+    public long DeviceMemoryBytes => 0;
+
+    public double? LastDeviceMilliseconds => null;
+
+    public IReadOnlyDictionary<string, string> DeviceProperties { get; }
 
     public CpuBackend(FoldedModel model, EngineOptions options, VectorIsa? isa = null)
     {
@@ -36,6 +41,13 @@ public sealed class CpuBackend : IInferenceBackend
         var maxPlan = _plans[^1];
         _arena = new CpuArena(maxPlan, _schedules[^1], vectorIsa);
         _pool = new WorkerPool(workers);
+        DeviceProperties = new Dictionary<string, string>
+        {
+            ["simd"] = vectorIsa.ToString(),
+            ["threads"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["logical_cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["architecture"] = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString(),
+        };
         var jobs = new CpuJobs(_schedules[^1], vectorIsa, VectorIsas.Registers);
         var zeros = new float[jobs.ZeroRowLength(maxPlan, _schedules[^1], _arena)];
         var scratch = Enumerable.Range(0, workers).Select(_ => new float[jobs.ScratchLength(maxPlan, _schedules[^1])]).ToArray();
@@ -94,8 +106,8 @@ public sealed class CpuBackend : IInferenceBackend
         }
     }
 
-    /// <summary>Mean milliseconds each fused step takes over <paramref name="runs"/> runs: where the time goes.</summary>
-    public IReadOnlyList<(string Step, double Milliseconds)> ProfileSteps(ReadOnlySpan<float> input, int batch, int runs)
+    /// <summary>Per fused step (the CPU's unit of work), the mean milliseconds over <paramref name="runs"/> runs.</summary>
+    public IReadOnlyList<StepTime> ProfileSteps(ReadOnlySpan<float> input, int batch, int runs)
     {
         var plan = _plans[batch - 1];
         var jobs = _jobs[batch - 1];
@@ -110,7 +122,7 @@ public sealed class CpuBackend : IInferenceBackend
                 totals[i] += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             }
         }
-        return jobs.Select((j, i) => (j.Name, totals[i] / runs)).ToArray();
+        return jobs.Select((j, i) => new StepTime(j.Name, totals[i] / runs)).ToArray();
     }
 
     /// <summary>A tensor in the plan's NCHW layout.</summary>

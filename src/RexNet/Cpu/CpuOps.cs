@@ -11,7 +11,7 @@ namespace RexNet.Cpu;
 /// themselves. An isa argument forces a vector width (null: the widest the CPU accelerates), and panelVectors
 /// the GEMM's panel width, which picks its register tiles (4: the 32-register tiles, 3: the 16-register ones).
 /// </summary>
-public static class CpuOps
+internal static class CpuOps
 {
     public static float Activate(float v, Activation act) => act switch
     {

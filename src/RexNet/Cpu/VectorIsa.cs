@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace RexNet.Cpu;
 
 /// <summary>Which vector width the CPU kernels use.</summary>
-public enum VectorIsa { Vector128, Vector256, Vector512 }
+internal enum VectorIsa { Vector128, Vector256, Vector512 }
 
 internal static class VectorIsas
 {

@@ -3,7 +3,7 @@ using System.Runtime.ExceptionServices;
 namespace RexNet.Cpu;
 
 /// <summary>A unit of parallel work: tasks 0..count-1, each run once on some worker.</summary>
-public interface IParallelJob
+internal interface IParallelJob
 {
     void Execute(int task, int worker);
 }
@@ -14,7 +14,7 @@ public interface IParallelJob
 /// helper waits on its own ManualResetEventSlim that spins before it blocks: waking a blocked thread
 /// costs tens of microseconds per job, which would dominate the small late layers.
 /// </summary>
-public sealed class WorkerPool : IDisposable
+internal sealed class WorkerPool : IDisposable
 {
     /// <summary>SpinWait iterations before a helper blocks (the most ManualResetEventSlim allows).</summary>
     private const int SpinCount = 2047;
@@ -26,6 +26,7 @@ public sealed class WorkerPool : IDisposable
     private int _nextTask;
     private int _activeHelpers;
     private volatile bool _stopping;
+    private bool _disposed;
     private ExceptionDispatchInfo? _failure;
 
     /// <summary>Workers including the calling thread.</summary>
@@ -51,6 +52,8 @@ public sealed class WorkerPool : IDisposable
     /// <summary>Runs every task of <paramref name="job"/> and returns when all are done; rethrows the first failure.</summary>
     public void Run(IParallelJob job, int taskCount)
     {
+        // After Dispose the helpers are gone: waiting for them would spin forever.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (taskCount <= 1 || _threads.Length == 0)
         {
             for (int t = 0; t < taskCount; t++)
@@ -100,6 +103,9 @@ public sealed class WorkerPool : IDisposable
     private void HelperLoop(int index)
     {
         var go = _go[index];
+        // A blocking wait creates the event's lock object lazily, on the waiting thread. Block once now
+        // (1 ms at most), so that a helper which first blocks mid-run under load allocates nothing then.
+        go.Wait(1);
         while (true)
         {
             go.Wait();
@@ -116,6 +122,11 @@ public sealed class WorkerPool : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         _stopping = true;
         foreach (var go in _go)
         {

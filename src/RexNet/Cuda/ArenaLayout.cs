@@ -7,7 +7,7 @@ namespace RexNet.Cuda;
 /// for smaller batches use the same slots (slot assignment depends on tensor sizes only relative to each
 /// other, and every size scales with the batch), which <see cref="RequireCompatible"/> checks.
 /// </summary>
-public sealed class ArenaLayout
+internal sealed class ArenaLayout
 {
     private readonly long[] _slotOffsets;
     private readonly IReadOnlyList<int> _slotOf;

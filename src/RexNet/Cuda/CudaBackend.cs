@@ -24,7 +24,7 @@ namespace RexNet.Cuda;
 /// A sticky CUDA error (illegal address, launch failure) marks the engine broken; every later call fails fast
 /// with that first error (<see cref="BrokenReason"/>).
 /// </summary>
-public sealed class CudaBackend : IInferenceBackend
+internal sealed class CudaBackend : IInferenceBackend
 {
     /// <summary>cuBLAS's recommended workspace for Hopper; owned by the engine so captured GEMMs never allocate.</summary>
     public const long CublasWorkspaceBytes = 32L << 20;
@@ -57,7 +57,16 @@ public sealed class CudaBackend : IInferenceBackend
     public long WeightBytes { get; }
 
     /// <summary>Device memory this engine holds: activations, weights and the cuBLAS workspace.</summary>
-    public long PeakDeviceBytes => ArenaBytes + WeightBytes + CublasWorkspaceBytes;
+    public long DeviceMemoryBytes => ArenaBytes + WeightBytes + CublasWorkspaceBytes;
+
+    public double? LastDeviceMilliseconds => LastGpuMilliseconds;
+
+    public IReadOnlyDictionary<string, string> DeviceProperties => CudaRuntimeInfo.Of(this).ToProperties();
+
+    /// <summary>Per-step timing needs a synchronisation per step, which would measure the launch
+    /// overhead more than the kernels: on the GPU, profile with Nsight Systems instead.</summary>
+    public IReadOnlyList<StepTime> ProfileSteps(ReadOnlySpan<float> input, int batch, int runs) =>
+        throw new RexNetException(RexNetErrorCode.InvalidArgument, "per-step profiles are measured on the CPU backend only; on a GPU use Nsight Systems (nsys profile)");
 
     /// <summary>The first sticky error, once one has happened; null while the engine is healthy.</summary>
     public string? BrokenReason => _context.Health.BreakingError?.Message;

@@ -10,7 +10,7 @@ namespace RexNet.Cuda;
 /// Inspects the CUDA setup without assuming any of it works: each library is loaded on its own,
 /// each failure is recorded rather than thrown, and the verdict names the first thing missing.
 /// </summary>
-public static class CudaDoctor
+internal static class CudaDoctor
 {
     public static CudaDoctorReport Examine(KernelCompiler? compiler = null)
     {

@@ -1,13 +1,13 @@
 namespace RexNet.Cuda;
 
 /// <summary>Whether one native library loaded, from where, and which version it reports.</summary>
-public sealed record LibraryReport(string Name, bool Loaded, string? Path, string? Version, string? Error, IReadOnlyList<string> Tried);
+internal sealed record LibraryReport(string Name, bool Loaded, string? Path, string? Version, string? Error, IReadOnlyList<string> Tried);
 
 /// <summary>Whether the embedded kernels compile for a GPU's architecture, with ptxas' worst numbers.</summary>
-public sealed record KernelCheckReport(string Target, int Sources, int Compiled, int MaxRegisters, int SpillingKernels, IReadOnlyList<string> Errors);
+internal sealed record KernelCheckReport(string Target, int Sources, int Compiled, int MaxRegisters, int SpillingKernels, IReadOnlyList<string> Errors);
 
 /// <summary>One GPU as the driver describes it.</summary>
-public sealed record GpuReport(
+internal sealed record GpuReport(
     int Ordinal,
     string Name,
     string ComputeCapability,
@@ -20,7 +20,7 @@ public sealed record GpuReport(
     KernelCheckReport? Kernels);
 
 /// <summary>Everything `rexnet doctor` found; <see cref="Usable"/> is false with a <see cref="Problem"/> when CUDA cannot be used.</summary>
-public sealed record CudaDoctorReport(
+internal sealed record CudaDoctorReport(
     LibraryReport Driver,
     string? DriverVersion,
     string? DriverError,

@@ -9,7 +9,7 @@ namespace RexNet.Cuda;
 /// 1x1 convs: GEMM, then the bias+activation epilogue kernel, then the partial residual add where the
 /// block has a shortcut. Classifier: GEMM, then the bias epilogue with one "pixel" per image.
 /// </summary>
-public static class CudaPlanRecorder
+internal static class CudaPlanRecorder
 {
     public static DeviceOp[][] Record(Plan plan, ArenaLayout arena, DeviceWeightLayout weights)
     {
@@ -75,7 +75,7 @@ public static class CudaPlanRecorder
                 int maxHidden = KernelCatalog.Constant("se_excite.cu", "SE_EXCITE_MAX_HIDDEN");
                 if (s.Weights.Reduced > maxHidden)
                 {
-                    throw new NotSupportedException($"{s.Name}: SE width {s.Weights.Reduced} exceeds the kernel's limit of {maxHidden}");
+                    throw new RexNetException(RexNetErrorCode.DeviceUnavailable, $"{s.Name}: SE width {s.Weights.Reduced} exceeds the kernel's limit of {maxHidden}");
                 }
                 var w = s.Weights;
                 return [new KernelLaunch(s.Name, KernelCatalog.SeExcite, (uint)output.N, KernelCatalog.BlockOf(KernelCatalog.SeExcite),
@@ -99,7 +99,7 @@ public static class CudaPlanRecorder
     {
         if (count <= 0 || count > int.MaxValue)
         {
-            throw new NotSupportedException($"{count} elements: the kernels index with int and need 1 to 2^31-1");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"{count} elements: the kernels index with int and need 1 to 2^31-1");
         }
         return (uint)((count + block - 1) / block);
     }

@@ -5,7 +5,7 @@ using RexNet.Native.Nvrtc;
 namespace RexNet.Cuda;
 
 /// <summary>What a benchmark report says about the GPU and the CUDA libraries it ran with.</summary>
-public sealed record CudaRuntimeInfo(
+internal sealed record CudaRuntimeInfo(
     string Gpu, string ComputeCapability, string DriverCudaVersion, string Nvrtc, string Cublas,
     int SmClockMHz, int MemoryClockMHz, int Multiprocessors, long MemoryBytes, string PciBusId, long EngineDeviceBytes)
 {
@@ -14,7 +14,20 @@ public sealed record CudaRuntimeInfo(
         var d = backend.DeviceInfo;
         return new CudaRuntimeInfo(d.Name, $"{d.ComputeMajor}.{d.ComputeMinor}", CudaDoctor.FormatCudaVersion(CudaDevices.DriverVersion()),
             NvrtcLibrary.Version().ToString(), CublasLibrary.Version().ToString(), d.ClockRateKHz / 1000, d.MemoryClockRateKHz / 1000,
-            d.MultiprocessorCount, d.TotalMemoryBytes, d.PciBusId, backend.PeakDeviceBytes);
+            d.MultiprocessorCount, d.TotalMemoryBytes, d.PciBusId, backend.DeviceMemoryBytes);
+    }
+
+    public IReadOnlyDictionary<string, string> ToProperties()
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return new Dictionary<string, string>
+        {
+            ["gpu"] = Gpu, ["compute_capability"] = ComputeCapability, ["driver_cuda_version"] = DriverCudaVersion,
+            ["nvrtc_version"] = Nvrtc, ["cublas_version"] = Cublas, ["sm_clock_mhz"] = SmClockMHz.ToString(inv),
+            ["memory_clock_mhz"] = MemoryClockMHz.ToString(inv), ["multiprocessors"] = Multiprocessors.ToString(inv),
+            ["memory_bytes"] = MemoryBytes.ToString(inv), ["pci_bus_id"] = PciBusId, ["engine_device_bytes"] = EngineDeviceBytes.ToString(inv),
+            ["summary"] = ToString(),
+        };
     }
 
     public override string ToString() =>

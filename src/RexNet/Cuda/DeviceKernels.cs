@@ -6,7 +6,7 @@ namespace RexNet.Cuda;
 /// The backend's kernels on one device: each kernels/*.cu compiled by NVRTC (through the disk cache) for
 /// the device's architecture, loaded as a module, and every catalogued entry point looked up once.
 /// </summary>
-public sealed class DeviceKernels : IDisposable
+internal sealed class DeviceKernels : IDisposable
 {
     private readonly List<CudaModuleHandle> _modules = [];
     private readonly Dictionary<string, CudaFunction> _functions = [];

@@ -5,7 +5,7 @@ namespace RexNet.Cuda;
 /// <see cref="AlignmentFloats"/> boundary (256 bytes, what cuMemAlloc guarantees for a whole allocation
 /// and what cuBLAS and coalesced loads like). Pure arithmetic, tested without a GPU.
 /// </summary>
-public static class DeviceLayout
+internal static class DeviceLayout
 {
     public const int AlignmentBytes = 256;
     public const int AlignmentFloats = AlignmentBytes / sizeof(float);

@@ -1,10 +1,10 @@
 namespace RexNet.Cuda;
 
 /// <summary>The two device allocations an engine owns: activations (the arena) and the packed weights.</summary>
-public enum DeviceRegion { Arena, Weights }
+internal enum DeviceRegion { Arena, Weights }
 
 /// <summary>A position inside one of the engine's allocations, in floats; resolved to a CUdeviceptr at launch.</summary>
-public readonly record struct DeviceRef(DeviceRegion Region, long Offset)
+internal readonly record struct DeviceRef(DeviceRegion Region, long Offset)
 {
     public override string ToString() => $"{Region}+{Offset}";
 }

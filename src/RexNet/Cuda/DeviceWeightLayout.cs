@@ -6,7 +6,7 @@ namespace RexNet.Cuda;
 /// Where each weight and bias array of a folded model lives inside the engine's single weight allocation.
 /// Arrays are found by reference, so the layout serves every batch size's plan (they share the model).
 /// </summary>
-public sealed class DeviceWeightLayout
+internal sealed class DeviceWeightLayout
 {
     private readonly Dictionary<float[], long> _offsets = new(ReferenceEqualityComparer.Instance);
     private readonly List<float[]> _arrays = [];

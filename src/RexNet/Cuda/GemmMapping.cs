@@ -7,7 +7,7 @@ namespace RexNet.Cuda;
 /// is, read column-major, Rᵀ [c x r] with leading dimension c; so a row-major product is computed by
 /// asking cuBLAS for its transpose. Pure functions, proven on the CPU against a column-major reference.
 /// </summary>
-public static class GemmMapping
+internal static class GemmMapping
 {
     /// <summary>
     /// 1x1 conv per image: Y[cout, hw] = W[cout, cin] · X[cin, hw] (row-major). In cuBLAS terms

@@ -1,7 +1,7 @@
 namespace RexNet.Cuda;
 
 /// <summary>The compiler behind <see cref="KernelCompiler"/>: NVRTC in production, a counting wrapper in tests.</summary>
-public interface IRuntimeCompiler
+internal interface IRuntimeCompiler
 {
     /// <summary>Part of the cache key: a different compiler version never reuses another's output.</summary>
     Version Version { get; }
@@ -14,4 +14,4 @@ public interface IRuntimeCompiler
 }
 
 /// <param name="Image">CUBIN or NUL-terminated PTX; empty when Success is false.</param>
-public sealed record RuntimeCompileResult(bool Success, byte[] Image, string Log);
+internal sealed record RuntimeCompileResult(bool Success, byte[] Image, string Log);

@@ -11,7 +11,7 @@ namespace RexNet.Cuda;
 /// and overwritten, never loaded. Writes go through <see cref="AtomicFile"/>, so a crash leaves either
 /// the old entry or the new one.
 /// </summary>
-public sealed class KernelCache
+internal sealed class KernelCache
 {
     private static readonly byte[] Magic = "RXKC"u8.ToArray();
     private const int FormatVersion = 1;

@@ -7,7 +7,7 @@ namespace RexNet.Cuda;
 /// The entry points the CUDA backend launches, the file each lives in, and their block sizes, read from
 /// the kernel sources' <c>#define NAME_BLOCK</c> constants so the launcher and the kernel cannot disagree.
 /// </summary>
-public static class KernelCatalog
+internal static class KernelCatalog
 {
     public const string Conv3x3 = "rexnet_conv3x3";
     public const string Depthwise3x3 = "rexnet_depthwise3x3";

@@ -5,7 +5,7 @@ namespace RexNet.Cuda;
 /// profilers, no fast math (it changes expf and division, which the CPU-twin tests would notice).
 /// CUBIN builds ask ptxas to report registers and spills, which <see cref="PtxasReport"/> parses.
 /// </summary>
-public static class KernelCompileOptions
+internal static class KernelCompileOptions
 {
     public static IReadOnlyList<string> Defaults { get; } = ["-std=c++17", "-default-device", "-lineinfo"];
 

@@ -7,7 +7,7 @@ namespace RexNet.Cuda;
 /// Compiles kernels/*.cu for a GPU architecture, through the on-disk cache. A cache hit costs one
 /// file read and a hash check; a miss costs an NVRTC compile and a cache write.
 /// </summary>
-public sealed class KernelCompiler
+internal sealed class KernelCompiler
 {
     private readonly IRuntimeCompiler _compiler;
     private readonly KernelCache? _cache;

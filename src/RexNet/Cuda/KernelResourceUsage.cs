@@ -1,7 +1,7 @@
 namespace RexNet.Cuda;
 
 /// <summary>What ptxas reported for one kernel entry point on one architecture.</summary>
-public sealed record KernelResourceUsage(
+internal sealed record KernelResourceUsage(
     string Kernel,
     string Arch,
     int Registers,

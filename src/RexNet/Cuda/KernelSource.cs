@@ -1,4 +1,4 @@
 namespace RexNet.Cuda;
 
 /// <summary>A kernel source or header: its file name (as #include spells it) and its text.</summary>
-public sealed record KernelSource(string Name, string Text);
+internal sealed record KernelSource(string Name, string Text);

@@ -6,7 +6,7 @@ namespace RexNet.Cuda;
 /// The kernels/*.cu files and the kernels/*.cuh headers they include. The embedded set is read
 /// from this assembly's resources; tests build their own sets.
 /// </summary>
-public sealed class KernelSources
+internal sealed class KernelSources
 {
     private const string ResourcePrefix = "kernels/";
 

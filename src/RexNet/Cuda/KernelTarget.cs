@@ -5,7 +5,7 @@ namespace RexNet.Cuda;
 /// otherwise PTX for the newest virtual architecture NVRTC knows that does not exceed the GPU's,
 /// which the driver JIT-compiles forward at load time.
 /// </summary>
-public sealed record KernelTarget(int DeviceArch, int CompileArch, bool IsCubin)
+internal sealed record KernelTarget(int DeviceArch, int CompileArch, bool IsCubin)
 {
     /// <summary>The -arch value: sm_86 for a CUBIN, compute_86 for PTX.</summary>
     public string ArchOption => IsCubin ? $"-arch=sm_{CompileArch}" : $"-arch=compute_{CompileArch}";
@@ -23,7 +23,7 @@ public sealed record KernelTarget(int DeviceArch, int CompileArch, bool IsCubin)
         var older = supportedArchs.Where(a => a <= deviceArch).ToArray();
         if (older.Length == 0)
         {
-            throw new NotSupportedException(
+            throw new RexNetException(RexNetErrorCode.DeviceUnavailable,
                 $"NVRTC supports sm_{string.Join(", sm_", supportedArchs)} only; nothing it emits runs on an sm_{deviceArch} GPU");
         }
         return new KernelTarget(deviceArch, older.Max(), IsCubin: false);

@@ -3,7 +3,7 @@ using RexNet.Native.Nvrtc;
 namespace RexNet.Cuda;
 
 /// <summary>NVRTC, loaded through RexNet.Native's library discovery.</summary>
-public sealed class NvrtcRuntimeCompiler : IRuntimeCompiler
+internal sealed class NvrtcRuntimeCompiler : IRuntimeCompiler
 {
     private readonly Lazy<Version> _version = new(NvrtcLibrary.Version);
     private readonly Lazy<IReadOnlyList<int>?> _archs = new(NvrtcLibrary.SupportedArchs);

@@ -9,7 +9,7 @@ namespace RexNet.Cuda;
 /// stack frame and spill line, then "Used N registers, ... M bytes smem, ...". Newer ptxas versions
 /// insert other fields (barriers, cmem) into that last line, so each number is matched on its own.
 /// </summary>
-public static partial class PtxasReport
+internal static partial class PtxasReport
 {
     public static IReadOnlyList<KernelResourceUsage> Parse(string log)
     {

@@ -20,10 +20,10 @@ public static class EvalDataset
     {
         if (!Directory.Exists(root))
         {
-            throw new DirectoryNotFoundException($"{root}: evaluation folder not found");
+            throw new InvalidInputFileException(root, "evaluation folder not found", RexNetErrorCode.NotFound);
         }
         var samples = new List<EvalSample>();
-        var classDirs = Directory.GetDirectories(root).Order(StringComparer.Ordinal).ToArray();
+        var classDirs = InputFile.Guard(root, () => Directory.GetDirectories(root)).Order(StringComparer.Ordinal).ToArray();
         if (classDirs.Length == 0)
         {
             throw new InvalidInputFileException(root, "no class folders: expected one folder per class, named by WordNet id (n01440764) or class index (0-999)");
@@ -33,7 +33,7 @@ public static class EvalDataset
             string name = Path.GetFileName(dir);
             int label = ClassOfFolder(name)
                 ?? throw new InvalidInputFileException(dir, $"folder '{name}' is neither an ImageNet WordNet id nor a class index in [0, {ImageNetClasses.Count - 1}]");
-            foreach (string file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (string file in InputFile.Guard(dir, () => Directory.GetFiles(dir, "*", SearchOption.AllDirectories)).Order(StringComparer.Ordinal))
             {
                 if (ImageExtensions.Contains(Path.GetExtension(file)))
                 {
@@ -48,11 +48,11 @@ public static class EvalDataset
     {
         if (!File.Exists(listFile))
         {
-            throw new InvalidInputFileException(listFile, "list file not found");
+            throw new InvalidInputFileException(listFile, "list file not found", RexNetErrorCode.NotFound);
         }
         var samples = new List<EvalSample>();
         int lineNumber = 0;
-        foreach (string raw in File.ReadLines(listFile))
+        foreach (string raw in InputFile.Guard(listFile, () => File.ReadAllLines(listFile)))
         {
             lineNumber++;
             string line = raw.Trim();

@@ -14,7 +14,8 @@ public sealed record EvalOptions
     /// <summary>Decoded images that may wait for the engine, in batches; bounds the memory the pipeline holds.</summary>
     public int QueuedBatches { get; init; } = 4;
 
-    public SafeImageLoader Loader { get; init; } = SafeImageLoader.Default;
+    /// <summary>Size limits every image is checked against before it is decoded.</summary>
+    public ImageLimits Limits { get; init; } = ImageLimits.Default;
 }
 
 /// <summary>
@@ -49,7 +50,7 @@ public static class Evaluator
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var workers = Enumerable.Range(0, Math.Max(1, options.DecodeWorkers))
-            .Select(_ => Task.Run(() => DecodeAsync(work.Reader, decoded.Writer, samples, preprocess, options.Loader, stop.Token)))
+            .Select(_ => Task.Run(() => DecodeAsync(work.Reader, decoded.Writer, samples, preprocess, SafeImageLoader.For(options.Limits), stop.Token)))
             .ToArray();
         var completion = Task.WhenAll(workers).ContinueWith(t => decoded.Writer.TryComplete(t.Exception), TaskScheduler.Default);
 

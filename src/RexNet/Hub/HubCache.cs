@@ -7,7 +7,7 @@ namespace RexNet.Hub;
 /// <c>models--OWNER--NAME/blobs/ETAG</c> holds the content, <c>snapshots/COMMIT/FILE</c> is a relative symlink to
 /// the blob, and <c>refs/REVISION</c> holds the commit a branch pointed to when last fetched.
 /// </summary>
-public sealed class HubCache(string root)
+internal sealed class HubCache(string root)
 {
     public string Root { get; } = root;
 

@@ -137,7 +137,7 @@ public sealed class HubDownloader(HubSettings settings)
                 string actual = Convert.ToHexStringLower(hash.GetHashAndReset());
                 if (!string.Equals(actual, metadata.Etag, StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new HubException($"download of {repo}/{file} is corrupt: its {metadata.DigestKind} is {actual} but the hub announced {metadata.Etag}; nothing was cached, run again to retry");
+                    throw new HubException($"download of {repo}/{file} is corrupt: its {metadata.DigestKind} is {actual} but the hub announced {metadata.Etag}; nothing was cached, run again to retry", code: RexNetErrorCode.InvalidFile);
                 }
             }
             File.Move(incomplete, blob, overwrite: true);
@@ -222,7 +222,7 @@ public sealed class HubDownloader(HubSettings settings)
     };
 
     private static bool IsNetworkFailure(Exception e, CancellationToken cancel) =>
-        e is HttpRequestException || (e is IOException and not HubException) ||
+        e is HttpRequestException or IOException ||
         (e is OperationCanceledException && !cancel.IsCancellationRequested);
 
     private static string Describe(Exception e) =>

@@ -1,4 +1,5 @@
 namespace RexNet.Hub;
 
 /// <summary>A hub download or cache lookup failed; the message says what happened and what to do.</summary>
-public sealed class HubException(string message, Exception? inner = null) : IOException(message, inner);
+public sealed class HubException(string message, Exception? inner = null, RexNetErrorCode code = RexNetErrorCode.NotFound)
+    : RexNetException(code, message, inner);

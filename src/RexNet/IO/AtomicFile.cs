@@ -1,7 +1,7 @@
 namespace RexNet.IO;
 
 /// <summary>Writes a file through a temporary sibling and a rename, so a crash never leaves half a file.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void Write(string path, Action<Stream> writeContent)
     {
@@ -9,7 +9,7 @@ public static class AtomicFile
         string dir = Path.GetDirectoryName(full) ?? ".";
         if (!Directory.Exists(dir))
         {
-            throw new DirectoryNotFoundException($"{path}: output directory '{dir}' does not exist");
+            throw new RexNetException(RexNetErrorCode.NotFound, $"{path}: output directory '{dir}' does not exist");
         }
         string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
@@ -20,6 +20,10 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RexNetException(RexNetErrorCode.InvalidFile, $"{path}: cannot write: {e.Message}", e);
         }
         finally
         {

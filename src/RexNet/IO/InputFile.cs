@@ -1,7 +1,7 @@
 namespace RexNet.IO;
 
 /// <summary>Checks that an input path names a regular file before anything opens it.</summary>
-public static class InputFile
+internal static class InputFile
 {
     /// <summary>Returns the file's length; a missing path or a directory is an <see cref="InvalidInputFileException"/>.</summary>
     public static long RequireLength(string path)
@@ -18,8 +18,34 @@ public static class InputFile
         }
         if (!info.Exists)
         {
-            throw new InvalidInputFileException(path, "file not found");
+            throw new InvalidInputFileException(path, "file not found", RexNetErrorCode.NotFound);
         }
         return info.Length;
+    }
+
+    /// <summary>Opens a file for reading; what the operating system refuses (permissions, I/O errors)
+    /// becomes an <see cref="InvalidInputFileException"/> naming the file.</summary>
+    public static FileStream OpenRead(string path) =>
+        Guard(path, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
+
+    /// <summary>Runs an operation on a file, reporting the operating system's refusals as input-file errors.</summary>
+    public static T Guard<T>(string path, Func<T> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch (FileNotFoundException)
+        {
+            throw new InvalidInputFileException(path, "file not found", RexNetErrorCode.NotFound);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new InvalidInputFileException(path, "file not found", RexNetErrorCode.NotFound);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputFileException(path, $"cannot read: {e.Message}", RexNetErrorCode.InvalidFile, e);
+        }
     }
 }

@@ -1,8 +1,9 @@
 namespace RexNet.IO;
 
-/// <summary>An input file (weights, tensors, images) is malformed; the message names the file and the problem.</summary>
-public sealed class InvalidInputFileException(string path, string problem)
-    : Exception(OneLine($"{path}: {problem}"))
+/// <summary>An input file (weights, tensors, images, lists) is missing, unreadable or malformed; the
+/// message names the file and the problem.</summary>
+public sealed class InvalidInputFileException(string path, string problem, RexNetErrorCode code = RexNetErrorCode.InvalidFile, Exception? inner = null)
+    : RexNetException(code, OneLine($"{path}: {problem}"), inner)
 {
     public string FilePath { get; } = path;
     public string Problem { get; } = problem;

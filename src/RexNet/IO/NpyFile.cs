@@ -22,7 +22,7 @@ public static class NpyFile
         {
             throw new InvalidInputFileException(path, $"not a .npy file: {length} bytes is shorter than the 8-byte preamble");
         }
-        using var stream = File.OpenRead(path);
+        using var stream = InputFile.OpenRead(path);
         return ReadFloat32(stream, path);
     }
 
@@ -135,7 +135,7 @@ public static class NpyFile
         }
         if (count != data.Length)
         {
-            throw new ArgumentException($"shape holds {count} elements but {data.Length} were given");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"shape holds {count} elements but {data.Length} were given");
         }
         string dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {FormatShape(shape.ToArray())}, }}";
         // Pad so that magic + version + length + header is a multiple of 64, ending in a newline.

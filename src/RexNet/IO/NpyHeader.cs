@@ -3,7 +3,7 @@ using System.Globalization;
 namespace RexNet.IO;
 
 /// <summary>The three fields of a .npy header: dtype descriptor, memory order and shape.</summary>
-public sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
+internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
 {
     /// <summary>
     /// Parses the header's Python dict literal, e.g. <c>{'descr': '&lt;f4', 'fortran_order': False, 'shape': (2, 3), }</c>.

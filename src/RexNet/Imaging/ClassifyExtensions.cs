@@ -61,7 +61,7 @@ public static class ClassifyExtensions
         int per = engine.ImageElements;
         if (tensors.Length == 0 || tensors.Length % per != 0)
         {
-            throw new ArgumentException($"tensors hold {tensors.Length} floats, not a whole number of {per}-float images");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"tensors hold {tensors.Length} floats, not a whole number of {per}-float images");
         }
         return Run(engine, tensors.Length / per, (i, dst) => tensors.Span.Slice(i * per, per).CopyTo(dst), topK);
     }
@@ -72,7 +72,7 @@ public static class ClassifyExtensions
     {
         if (engine.NumClasses != ImageNetClasses.Count)
         {
-            throw new InvalidOperationException($"the model has {engine.NumClasses} classes, not the {ImageNetClasses.Count} of ImageNet-1k");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"the model has {engine.NumClasses} classes, not the {ImageNetClasses.Count} of ImageNet-1k");
         }
         var results = new IReadOnlyList<Prediction>[count];
         if (count == 0)
@@ -104,12 +104,12 @@ public static class ClassifyExtensions
     {
         if (engine.Height != engine.Width)
         {
-            throw new ArgumentException($"image preprocessing makes square crops; this engine takes {engine.Height}x{engine.Width}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"image preprocessing makes square crops; this engine takes {engine.Height}x{engine.Width}");
         }
         var o = options ?? PreprocessOptions.Default with { Size = engine.Height };
         if (o.Size != engine.Height)
         {
-            throw new ArgumentException($"preprocessing crops {o.Size}x{o.Size} but the engine takes {engine.Height}x{engine.Width}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"preprocessing crops {o.Size}x{o.Size} but the engine takes {engine.Height}x{engine.Width}");
         }
         o.Validate();
         return o;

@@ -6,7 +6,7 @@ namespace RexNet.Imaging;
 /// The 1000 ImageNet-1k classes in the standard order (sorted WordNet ids, the order torchvision's ImageFolder
 /// gives the training tree and every timm/PaddleClas ImageNet head uses). Loaded from embedded resources.
 /// </summary>
-public static class ImageNetClasses
+internal static class ImageNetClasses
 {
     public const int Count = 1000;
 

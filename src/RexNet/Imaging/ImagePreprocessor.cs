@@ -10,31 +10,33 @@ public static class ImagePreprocessor
     public static ReadOnlySpan<float> Mean => [0.485f, 0.456f, 0.406f];
     public static ReadOnlySpan<float> Std => [0.229f, 0.224f, 0.225f];
 
-    public static float[] Preprocess(string path, PreprocessOptions? options = null, SafeImageLoader? loader = null)
+    /// <summary>Decodes an image file (within <paramref name="limits"/>) and returns its [3, Size, Size] tensor.</summary>
+    public static float[] Preprocess(string path, PreprocessOptions? options = null, ImageLimits? limits = null)
     {
         options ??= PreprocessOptions.Default;
-        using var image = (loader ?? SafeImageLoader.Default).Load(path);
+        using var image = SafeImageLoader.For(limits).Load(path);
         var tensor = new float[options.TensorElements];
         Preprocess(image, options, tensor);
         return tensor;
     }
 
-    public static float[] Preprocess(Stream stream, string name, PreprocessOptions? options = null, SafeImageLoader? loader = null)
+    /// <summary>Decodes an encoded image from a stream; <paramref name="name"/> labels errors.</summary>
+    public static float[] Preprocess(Stream stream, string name, PreprocessOptions? options = null, ImageLimits? limits = null)
     {
         options ??= PreprocessOptions.Default;
-        using var image = (loader ?? SafeImageLoader.Default).Load(stream, name);
+        using var image = SafeImageLoader.For(limits).Load(stream, name);
         var tensor = new float[options.TensorElements];
         Preprocess(image, options, tensor);
         return tensor;
     }
 
     /// <summary>Writes the [3, Size, Size] tensor of an already decoded, upright RGB image into <paramref name="destination"/>.</summary>
-    public static void Preprocess(Image<Rgb24> image, PreprocessOptions options, Span<float> destination)
+    internal static void Preprocess(Image<Rgb24> image, PreprocessOptions options, Span<float> destination)
     {
         options.Validate();
         if (destination.Length < options.TensorElements)
         {
-            throw new ArgumentException($"destination holds {destination.Length} floats; {options.TensorElements} are needed");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"destination holds {destination.Length} floats; {options.TensorElements} are needed");
         }
         var g = Geometry(image.Width, image.Height, options);
         bool timm = options.Preset == PreprocessPreset.Timm;

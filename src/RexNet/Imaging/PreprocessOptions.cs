@@ -36,15 +36,15 @@ public sealed record PreprocessOptions
     {
         if (Size < 1 || Size > 4096)
         {
-            throw new ArgumentException($"crop size must be in [1, 4096], got {Size}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"crop size must be in [1, 4096], got {Size}");
         }
         if (!(CropPct > 0 && CropPct <= 1))
         {
-            throw new ArgumentException($"crop fraction must be in (0, 1], got {CropPct}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"crop fraction must be in (0, 1], got {CropPct}");
         }
         if (ResizeShortSide > 16384)
         {
-            throw new ArgumentException($"resizing the short side to {ResizeShortSide} pixels is beyond the 16384 limit");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"resizing the short side to {ResizeShortSide} pixels is beyond the 16384 limit");
         }
     }
 }

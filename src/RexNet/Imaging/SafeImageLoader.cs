@@ -15,7 +15,7 @@ namespace RexNet.Imaging;
 /// parser surface for strangers' files. Dimensions are read from the header and checked against
 /// <see cref="ImageLimits"/> before any pixel buffer is allocated.
 /// </summary>
-public sealed class SafeImageLoader
+internal sealed class SafeImageLoader
 {
     private readonly Configuration _configuration;
 
@@ -35,18 +35,20 @@ public sealed class SafeImageLoader
 
     public static SafeImageLoader Default { get; } = new();
 
+    public static SafeImageLoader For(ImageLimits? limits) => limits is null || limits == ImageLimits.Default ? Default : new SafeImageLoader(limits);
+
     public Image<Rgb24> Load(string path)
     {
         FileInfo info = new(path);
         if (!info.Exists)
         {
-            throw new InvalidInputFileException(path, "file not found");
+            throw new InvalidInputFileException(path, "file not found", RexNetErrorCode.NotFound);
         }
         if (info.Length > Limits.MaxFileBytes)
         {
             throw new InvalidInputFileException(path, $"file of {info.Length} bytes exceeds the {Limits.MaxFileBytes}-byte limit");
         }
-        using var stream = File.OpenRead(path);
+        using var stream = InputFile.OpenRead(path);
         return Load(stream, path);
     }
 

@@ -45,11 +45,11 @@ public static class TopK
     {
         if (logits.Length != ImageNetClasses.Count)
         {
-            throw new ArgumentException($"expected {ImageNetClasses.Count} ImageNet logits, got {logits.Length}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"expected {ImageNetClasses.Count} ImageNet logits, got {logits.Length}");
         }
         if (k < 1)
         {
-            throw new ArgumentException($"top-k must be at least 1, got {k}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"top-k must be at least 1, got {k}");
         }
         float[] probabilities = Softmax(logits);
         return Indices(probabilities, k)

@@ -1,7 +1,7 @@
 namespace RexNet.Model;
 
 /// <summary>timm's channel arithmetic, reproduced exactly so that every width comes out as timm's.</summary>
-public static class ChannelMath
+internal static class ChannelMath
 {
     /// <summary>timm.layers.make_divisible: round to the nearest multiple of <paramref name="divisor"/>,
     /// never going more than 10% below <paramref name="value"/>.</summary>

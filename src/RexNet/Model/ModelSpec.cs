@@ -85,7 +85,7 @@ public sealed record ModelSpec(
     {
         if (height < MinInputSize || width < MinInputSize)
         {
-            throw new ArgumentException($"input size {height}x{width} is too small: height and width must be at least {MinInputSize}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"input size {height}x{width} is too small: height and width must be at least {MinInputSize}");
         }
     }
 }

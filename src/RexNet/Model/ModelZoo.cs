@@ -46,7 +46,7 @@ public static class ModelZoo
     public static ZooEntry Get(string name) =>
         TryGet(name, out var entry)
             ? entry
-            : throw new ArgumentException(
+            : throw new RexNetException(RexNetErrorCode.NotFound,
                 $"unknown model '{name}'; known models: {string.Join(", ", All.Select(e => e.Name))} " +
                 $"(aliases {string.Join(", ", Seed.Select(e => e.SeedAlias))})");
 }

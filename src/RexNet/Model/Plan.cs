@@ -2,7 +2,7 @@ using RexNet.Weights;
 
 namespace RexNet.Model;
 
-public enum Activation { None, Silu, Relu6 }
+internal enum Activation { None, Silu, Relu6 }
 
 /// <summary>An NCHW shape; vectors such as pooled features are [N, C, 1, 1].</summary>
 public readonly record struct TensorShape(int N, int C, int H, int W)
@@ -13,44 +13,44 @@ public readonly record struct TensorShape(int N, int C, int H, int W)
 }
 
 /// <summary>A value the plan computes. <see cref="Stage"/> names timm's module whose output it is, if any.</summary>
-public sealed record PlanTensor(int Id, string Name, TensorShape Shape, string? Stage);
+internal sealed record PlanTensor(int Id, string Name, TensorShape Shape, string? Stage);
 
 /// <summary>One op over plan tensors. Every op is what one CUDA kernel (or one cuBLAS GEMM) does.</summary>
-public abstract record PlanStep(string Name, int Output);
+internal abstract record PlanStep(string Name, int Output);
 
 /// <summary>Dense 3x3 conv, padding 1, with folded BN and an activation (the stem).</summary>
-public sealed record ConvStep(string Name, int Input, int Output, ConvWeights Weights, int Stride, Activation Activation)
+internal sealed record ConvStep(string Name, int Input, int Output, ConvWeights Weights, int Stride, Activation Activation)
     : PlanStep(Name, Output);
 
 /// <summary>
 /// 1x1 conv as a GEMM with folded BN, an activation, and optionally the block input added to the first
 /// <see cref="ResidualChannels"/> output channels (timm's partial shortcut).
 /// </summary>
-public sealed record PointwiseStep(string Name, int Input, int Output, ConvWeights Weights, Activation Activation,
+internal sealed record PointwiseStep(string Name, int Input, int Output, ConvWeights Weights, Activation Activation,
     int Residual = -1, int ResidualChannels = 0) : PlanStep(Name, Output);
 
 /// <summary>Depthwise 3x3 conv, padding 1, with folded BN and an optional ReLU6.</summary>
-public sealed record DepthwiseStep(string Name, int Input, int Output, ConvWeights Weights, int Stride, Activation Activation)
+internal sealed record DepthwiseStep(string Name, int Input, int Output, ConvWeights Weights, int Stride, Activation Activation)
     : PlanStep(Name, Output);
 
 /// <summary>Mean over H and W per channel: the SE squeeze and the global average pool.</summary>
-public sealed record ChannelMeanStep(string Name, int Input, int Output) : PlanStep(Name, Output);
+internal sealed record ChannelMeanStep(string Name, int Input, int Output) : PlanStep(Name, Output);
 
 /// <summary>SE excitation on pooled [N, C]: sigmoid(fc2(relu(fc1(x)))) with the SE's BN folded into fc1.</summary>
-public sealed record SeExciteStep(string Name, int Input, int Output, SeWeights Weights) : PlanStep(Name, Output);
+internal sealed record SeExciteStep(string Name, int Input, int Output, SeWeights Weights) : PlanStep(Name, Output);
 
 /// <summary>x * gate (per channel), then ReLU6.</summary>
-public sealed record ScaleRelu6Step(string Name, int Input, int Gate, int Output) : PlanStep(Name, Output);
+internal sealed record ScaleRelu6Step(string Name, int Input, int Gate, int Output) : PlanStep(Name, Output);
 
 /// <summary>The classifier: y = W x + b on [N, in].</summary>
-public sealed record LinearStep(string Name, int Input, int Output, int InFeatures, int OutFeatures, float[] Weight, float[] Bias)
+internal sealed record LinearStep(string Name, int Input, int Output, int InFeatures, int OutFeatures, float[] Weight, float[] Bias)
     : PlanStep(Name, Output);
 
 /// <summary>
 /// The whole network for one (batch, height, width) as a flat list of steps over tensors, with tensors
 /// assigned to reusable slots by liveness. Built once; backends interpret it without allocating.
 /// </summary>
-public sealed class Plan
+internal sealed class Plan
 {
     public FoldedModel Model { get; }
     public int Batch { get; }
@@ -86,7 +86,7 @@ public sealed class Plan
     {
         if (batch < 1)
         {
-            throw new ArgumentException($"batch must be at least 1, got {batch}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"batch must be at least 1, got {batch}");
         }
         ModelSpec.ValidateInputSize(height, width);
         var spec = model.Spec;

@@ -25,13 +25,13 @@ public sealed record OnnxExportOptions
         {
             if (Batch < 1)
             {
-                throw new ArgumentException($"batch must be at least 1, got {Batch}");
+                throw new RexNetException(RexNetErrorCode.InvalidArgument, $"batch must be at least 1, got {Batch}");
             }
             ModelSpec.ValidateInputSize(Height, Width);
         }
         if (ClassLabels is not null && ClassLabels.Count != numClasses)
         {
-            throw new ArgumentException($"{ClassLabels.Count} class labels were given but the model has {numClasses} classes");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"{ClassLabels.Count} class labels were given but the model has {numClasses} classes");
         }
     }
 }

@@ -5,7 +5,7 @@ namespace RexNet.Onnx;
 /// listed with the first opset whose signature matches how we call it, so an opset below that is refused
 /// instead of written wrong.
 /// </summary>
-public static class OnnxOpsets
+internal static class OnnxOpsets
 {
     /// <summary>Clip's min/max and Pad's pads became inputs in opset 11; before that our nodes would be invalid.</summary>
     public const int Minimum = 11;
@@ -47,7 +47,7 @@ public static class OnnxOpsets
     {
         if (opset < Minimum || opset > Maximum)
         {
-            throw new ArgumentException($"opset {opset} is not supported: choose one in [{Minimum}, {Maximum}] (default {Default})");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"opset {opset} is not supported: choose one in [{Minimum}, {Maximum}] (default {Default})");
         }
     }
 }

@@ -7,7 +7,7 @@ namespace RexNet.Weights;
 /// scale = gamma / sqrt(var + eps); W' = W * scale (per output channel); b' = (b - mean) * scale + beta.
 /// Folding is done in double so that it adds no rounding beyond the final float32 store.
 /// </summary>
-public static class BatchNormFolding
+internal static class BatchNormFolding
 {
     public const double Epsilon = 1e-5;
 

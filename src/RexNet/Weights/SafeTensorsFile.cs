@@ -48,7 +48,7 @@ public sealed class SafeTensorsFile : IDisposable
         {
             throw new InvalidInputFileException(path, $"not a safetensors file: {fileLength} bytes is shorter than the 8-byte header length");
         }
-        var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        var map = InputFile.Guard(path, () => MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read));
         MemoryMappedViewAccessor? view = null;
         try
         {

@@ -22,7 +22,7 @@ public static class SafeTensorsWriter
         {
             if (!header.TryAdd(name, entry))
             {
-                throw new ArgumentException($"tensor name '{name}' is used twice (or is the reserved __metadata__)");
+                throw new RexNetException(RexNetErrorCode.InvalidArgument, $"tensor name '{name}' is used twice (or is the reserved __metadata__)");
             }
         }
         long offset = 0;
@@ -30,7 +30,7 @@ public static class SafeTensorsWriter
         {
             if (TensorData.ElementCount(t.Shape) != t.Data.Length)
             {
-                throw new ArgumentException($"tensor '{t.Name}' has shape {TensorData.FormatShape(t.Shape)} but {t.Data.Length} values");
+                throw new RexNetException(RexNetErrorCode.InvalidArgument, $"tensor '{t.Name}' has shape {TensorData.FormatShape(t.Shape)} but {t.Data.Length} values");
             }
             long bytes = (long)t.Data.Length * sizeof(float);
             Add(t.Name, new { dtype = "F32", shape = t.Shape, data_offsets = new[] { offset, offset + bytes } });

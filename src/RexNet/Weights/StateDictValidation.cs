@@ -3,10 +3,10 @@ using RexNet.Model;
 namespace RexNet.Weights;
 
 /// <summary>Thrown when a weight file does not hold the tensors a model needs.</summary>
-public sealed class WeightMismatchException(string message) : Exception(message);
+public sealed class WeightMismatchException(string message) : RexNetException(RexNetErrorCode.InvalidFile, message);
 
 /// <summary>Checks a state_dict against the layout a <see cref="ModelSpec"/> expects, key by key.</summary>
-public static class StateDictValidation
+internal static class StateDictValidation
 {
     public static void Validate(ModelSpec spec, IReadOnlyDictionary<string, TensorData> stateDict)
     {

@@ -3,7 +3,7 @@ using RexNet.Model;
 namespace RexNet.Weights;
 
 /// <summary>Which BatchNorm-bearing layer a conv is, for naming and folding.</summary>
-public sealed record TimmConvLayer(string Prefix, int OutChannels, int InChannelsPerGroup, int Kernel)
+internal sealed record TimmConvLayer(string Prefix, int OutChannels, int InChannelsPerGroup, int Kernel)
 {
     public string WeightKey => $"{Prefix}.conv.weight";
     public string BnPrefix => $"{Prefix}.bn";
@@ -14,7 +14,7 @@ public sealed record TimmConvLayer(string Prefix, int OutChannels, int InChannel
 /// The tensor names and shapes of timm's ReXNet state_dict, derived from a <see cref="ModelSpec"/>.
 /// Used to validate weight files, to write random-init files and to fold BatchNorm.
 /// </summary>
-public static class TimmLayout
+internal static class TimmLayout
 {
     public static readonly string[] BnParts = ["weight", "bias", "running_mean", "running_var"];
 

@@ -66,18 +66,18 @@ public class CpuEngineTests
     {
         using var engine = Engine(2, 64, 64);
         var logits = new float[2000];
-        var e1 = Assert.Throws<ArgumentException>(() => engine.Run(new float[engine.ImageElements + 1], logits));
+        var e1 = Assert.Throws<RexNetException>(() => engine.Run(new float[engine.ImageElements + 1], logits));
         Assert.Contains("whole number", e1.Message);
-        var e2 = Assert.Throws<ArgumentException>(() => engine.Run(new float[3 * engine.ImageElements], new float[3000]));
+        var e2 = Assert.Throws<RexNetException>(() => engine.Run(new float[3 * engine.ImageElements], new float[3000]));
         Assert.Contains("MaxBatch", e2.Message);
-        var e3 = Assert.Throws<ArgumentException>(() => engine.Run(new float[2 * engine.ImageElements], new float[1999]));
+        var e3 = Assert.Throws<RexNetException>(() => engine.Run(new float[2 * engine.ImageElements], new float[1999]));
         Assert.Contains("logits", e3.Message);
     }
 
     [Fact]
     public void InputsSmallerThan32AreRejected()
     {
-        var e = Assert.Throws<ArgumentException>(() => Engine(1, 31, 64));
+        var e = Assert.Throws<RexNetException>(() => Engine(1, 31, 64));
         Assert.Contains("at least 32", e.Message);
     }
 

@@ -9,7 +9,7 @@ namespace RexNet.Tests.Cuda;
 /// op(A)[i, p] = A[i + p*lda] untransposed and A[p + i*lda] transposed. Written from the definition,
 /// not from the mapping, so it can prove <see cref="GemmMapping"/> without a GPU.
 /// </summary>
-public static class ColumnMajorSgemm
+internal static class ColumnMajorSgemm
 {
     public delegate Span<float> RegionResolver(DeviceRegion region);
 

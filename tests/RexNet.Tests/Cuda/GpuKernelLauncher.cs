@@ -11,7 +11,7 @@ namespace RexNet.Tests.Cuda;
 /// back, so the op test's own comparison and guard check apply unchanged. The stream is a blocking one, so
 /// it is ordered with the synchronous copies on the legacy stream.
 /// </summary>
-public sealed class GpuKernelLauncher : IKernelLauncher, IDisposable
+internal sealed class GpuKernelLauncher : IKernelLauncher, IDisposable
 {
     private readonly CudaContext _context;
     private readonly CudaStreamHandle _stream;

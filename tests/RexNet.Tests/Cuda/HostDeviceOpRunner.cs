@@ -8,7 +8,7 @@ namespace RexNet.Tests.Cuda;
 /// runs), GEMMs through <see cref="ColumnMajorSgemm"/>. The arena starts as "never written" NaNs, so an op
 /// that reads a slot nothing wrote poisons the output.
 /// </summary>
-public sealed class HostDeviceOpRunner : IDisposable
+internal sealed class HostDeviceOpRunner : IDisposable
 {
     private readonly EmuBuffer _arena;
     private readonly EmuBuffer _weights;

@@ -9,7 +9,7 @@ namespace RexNet.Tests.Hub;
 /// answers like huggingface.co does for an LFS file (302 to a CDN path with X-Repo-Commit, X-Linked-Etag and
 /// X-Linked-Size), and GET on the CDN path serves the content. One connection per request, each handled inline.
 /// </summary>
-public sealed class LoopbackHubServer : IDisposable
+internal sealed class LoopbackHubServer : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();

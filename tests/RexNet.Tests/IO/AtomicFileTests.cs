@@ -17,8 +17,9 @@ public class AtomicFileTests
     {
         using var dir = TestPaths.TempDir();
         string target = dir.File("out.bin");
-        var e = Assert.Throws<IOException>(() => AtomicFile.Write(target, WriteHalfThenFail));
-        Assert.Equal("disk full (simulated)", e.Message);
+        var e = Assert.Throws<RexNetException>(() => AtomicFile.Write(target, WriteHalfThenFail));
+        Assert.Equal(RexNetErrorCode.InvalidFile, e.Code);
+        Assert.Equal($"{target}: cannot write: disk full (simulated)", e.Message);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }
 
@@ -28,7 +29,7 @@ public class AtomicFileTests
         using var dir = TestPaths.TempDir();
         string target = dir.File("out.bin");
         File.WriteAllText(target, "previous");
-        Assert.Throws<IOException>(() => AtomicFile.Write(target, WriteHalfThenFail));
+        Assert.Throws<RexNetException>(() => AtomicFile.Write(target, WriteHalfThenFail));
         Assert.Equal("previous", File.ReadAllText(target));
         Assert.Equal([target], Directory.GetFileSystemEntries(dir.Path));
     }
@@ -49,7 +50,8 @@ public class AtomicFileTests
     {
         using var dir = TestPaths.TempDir();
         string target = Path.Combine(dir.Path, "absent", "out.bin");
-        var e = Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.Write(target, s => s.WriteByte(1)));
+        var e = Assert.Throws<RexNetException>(() => AtomicFile.Write(target, s => s.WriteByte(1)));
+        Assert.Equal(RexNetErrorCode.NotFound, e.Code);
         Assert.Contains("absent", e.Message);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }
@@ -60,7 +62,7 @@ public class AtomicFileTests
         using var dir = TestPaths.TempDir();
         string target = dir.File("taken");
         Directory.CreateDirectory(target);
-        Assert.ThrowsAny<IOException>(() => AtomicFile.Write(target, s => s.WriteByte(1)));
+        Assert.Throws<RexNetException>(() => AtomicFile.Write(target, s => s.WriteByte(1)));
         Assert.Equal([target], Directory.GetFileSystemEntries(dir.Path));
         Assert.Empty(Directory.EnumerateFileSystemEntries(target));
     }
@@ -71,7 +73,7 @@ public class AtomicFileTests
         using var dir = TestPaths.TempDir();
         string target = dir.File("x.npy");
         // Shape and data disagree: the writer throws before anything reaches the disk.
-        Assert.Throws<ArgumentException>(() => NpyFile.WriteFloat32(target, [2, 2], new float[3]));
+        Assert.Throws<RexNetException>(() => NpyFile.WriteFloat32(target, [2, 2], new float[3]));
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }
 }

@@ -6,7 +6,7 @@ namespace RexNet.Tests.Imaging;
 /// needs: the DC size category (4-bit codes for categories 0-11) and end-of-block. An Adobe APP14 marker with
 /// transform 0 marks the samples as Adobe-style inverted CMYK, as Photoshop writes them.
 /// </summary>
-public static class CmykJpeg
+internal static class CmykJpeg
 {
     public static byte[] Solid(byte c, byte m, byte y, byte k)
     {

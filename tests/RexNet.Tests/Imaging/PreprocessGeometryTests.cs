@@ -32,7 +32,7 @@ public class PreprocessGeometryTests
         Assert.Equal(200, options.ResizeShortSide);
         Assert.Equal(256, PreprocessOptions.Default.ResizeShortSide);
         Assert.Equal(224, new PreprocessOptions { Size = 224, CropPct = 1.0 }.ResizeShortSide);
-        Assert.Throws<ArgumentException>(() => new PreprocessOptions { CropPct = 1.5 }.Validate());
+        Assert.Throws<RexNetException>(() => new PreprocessOptions { CropPct = 1.5 }.Validate());
     }
 
     [Theory]

@@ -5,7 +5,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace RexNet.Tests.Imaging;
 
 /// <summary>Small images generated in memory, so the conversion tests need no files.</summary>
-public static class TestImages
+internal static class TestImages
 {
     public static byte[] Encode<TPixel>(Image<TPixel> image, IImageEncoder encoder) where TPixel : unmanaged, IPixel<TPixel>
     {

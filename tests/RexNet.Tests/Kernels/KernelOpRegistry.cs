@@ -3,7 +3,7 @@ using RexNet.Tests.Kernels.Ops;
 namespace RexNet.Tests.Kernels;
 
 /// <summary>Every kernel op test. Adding an op is one class in Ops/ and one line here.</summary>
-public static class KernelOpRegistry
+internal static class KernelOpRegistry
 {
     public static IReadOnlyList<IKernelOpTest> All { get; } =
     [

@@ -3,7 +3,7 @@ using RexNet.Tests.Kernels.Emulation;
 namespace RexNet.Tests.Kernels;
 
 /// <summary>One kernel op under test: its entry points, its cases and how to check a case against the CPU twin.</summary>
-public interface IKernelOpTest
+internal interface IKernelOpTest
 {
     string Name { get; }
 
@@ -20,7 +20,7 @@ public interface IKernelOpTest
 /// Base of the op tests: a subclass lists shapes (odd ones that stress boundaries, and real ReXNet ones)
 /// and checks one shape; a shape's ToString is its case name.
 /// </summary>
-public abstract class KernelOpTest<TShape> : IKernelOpTest where TShape : notnull
+internal abstract class KernelOpTest<TShape> : IKernelOpTest where TShape : notnull
 {
     public abstract string Name { get; }
     public abstract IReadOnlyList<string> EntryPoints { get; }

@@ -3,7 +3,7 @@ using RexNet.Model;
 namespace RexNet.Tests.Kernels;
 
 /// <summary>Deterministic inputs for the kernel tests, and the real ReXNet shapes they use.</summary>
-public static class KernelTestData
+internal static class KernelTestData
 {
     /// <summary>Uniform values in [lo, hi) from a seed derived from <paramref name="label"/> (stable across runs and processes).</summary>
     public static float[] Uniform(string label, int count, float lo, float hi)

@@ -54,7 +54,8 @@ public class ModelZooTests
     [Fact]
     public void UnknownModelNamesTheKnownOnes()
     {
-        var e = Assert.Throws<ArgumentException>(() => ModelSpec.FromZoo("rexnet_999"));
+        var e = Assert.Throws<RexNetException>(() => ModelSpec.FromZoo("rexnet_999"));
+        Assert.Equal(RexNetErrorCode.NotFound, e.Code);
         Assert.Contains("rexnet_100", e.Message);
     }
 

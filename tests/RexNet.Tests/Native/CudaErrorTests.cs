@@ -40,14 +40,14 @@ public class CudaErrorTests
     }
 
     [Theory]
-    [InlineData(CuResult.CUDA_ERROR_ILLEGAL_ADDRESS, true)]
-    [InlineData(CuResult.CUDA_ERROR_LAUNCH_FAILED, true)]
-    [InlineData(CuResult.CUDA_ERROR_MISALIGNED_ADDRESS, true)]
-    [InlineData(CuResult.CUDA_ERROR_ASSERT, true)]
-    [InlineData(CuResult.CUDA_ERROR_OUT_OF_MEMORY, false)]
-    [InlineData(CuResult.CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, false)]
-    [InlineData(CuResult.CUDA_ERROR_INVALID_VALUE, false)]
-    public void StickyClassification(CuResult result, bool sticky) => Assert.Equal(sticky, StickyErrors.IsSticky(result));
+    [InlineData("CUDA_ERROR_ILLEGAL_ADDRESS", true)]
+    [InlineData("CUDA_ERROR_LAUNCH_FAILED", true)]
+    [InlineData("CUDA_ERROR_MISALIGNED_ADDRESS", true)]
+    [InlineData("CUDA_ERROR_ASSERT", true)]
+    [InlineData("CUDA_ERROR_OUT_OF_MEMORY", false)]
+    [InlineData("CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES", false)]
+    [InlineData("CUDA_ERROR_INVALID_VALUE", false)]
+    public void StickyClassification(string result, bool sticky) => Assert.Equal(sticky, StickyErrors.IsSticky(Enum.Parse<CuResult>(result)));
 
     [Fact]
     public void StatusCodesHaveTheHeadersNumericValues()

@@ -145,7 +145,7 @@ public class OnnxStructureTests
         Assert.Equal(labels, JsonSerializer.Deserialize<string[]>(with["rexnet.class_labels"]));
         Assert.False(with.ContainsKey("rexnet.class_labels_status"));
 
-        var e = Assert.Throws<ArgumentException>(() => Folded(new() { ClassLabels = ["one", "two"] }));
+        var e = Assert.Throws<RexNetException>(() => Folded(new() { ClassLabels = ["one", "two"] }));
         Assert.Contains("2 class labels", e.Message);
     }
 
@@ -154,7 +154,7 @@ public class OnnxStructureTests
     [InlineData(22)]
     public void UnsupportedOpsetIsRefused(int opset)
     {
-        var e = Assert.Throws<ArgumentException>(() => Folded(new() { Opset = opset }));
+        var e = Assert.Throws<RexNetException>(() => Folded(new() { Opset = opset }));
         Assert.Contains($"opset {opset} is not supported", e.Message);
     }
 

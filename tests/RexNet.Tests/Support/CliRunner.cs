@@ -2,13 +2,13 @@ using RexNet.Cli;
 
 namespace RexNet.Tests.Support;
 
-public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 /// <summary>Runs the `rexnet` command line in-process with captured output.</summary>
-public static class CliRunner
+internal static class CliRunner
 {
     public static CliResult Run(params string[] args)
     {

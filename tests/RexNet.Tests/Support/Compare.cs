@@ -1,7 +1,7 @@
 namespace RexNet.Tests.Support;
 
 /// <summary>Whole-tensor comparison with the project's relative bound max|a-b| &lt;= tol * max(1, max|ref|).</summary>
-public static class Compare
+internal static class Compare
 {
     public sealed record Result(double MaxAbsError, double MaxAbsRef, int FirstBadIndex, double NormalisedMse)
     {

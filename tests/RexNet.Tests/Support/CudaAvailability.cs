@@ -9,7 +9,7 @@ namespace RexNet.Tests.Support;
 /// libnvrtc11.2), so its absence fails under REXNET_REQUIRE_PARITY=1; a GPU never exists in CI, so
 /// GPU tests only ever skip.
 /// </summary>
-public static class CudaAvailability
+internal static class CudaAvailability
 {
     private static readonly Lazy<string?> NvrtcProblem = new(() =>
         NativeLibraryLoader.TryLoad(CudaLibrary.Nvrtc, out _, out var failure) ? null : failure!.Message);

@@ -4,7 +4,7 @@ using System.Text;
 namespace RexNet.Tests.Support;
 
 /// <summary>Builds .npy files byte by byte, so that tests can write the malformed ones NumPy never would.</summary>
-public static class NpyBytes
+internal static class NpyBytes
 {
     public static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 

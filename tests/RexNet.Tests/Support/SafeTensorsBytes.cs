@@ -4,7 +4,7 @@ using System.Text;
 namespace RexNet.Tests.Support;
 
 /// <summary>Builds .safetensors files byte by byte, so that tests can write the malformed ones no writer would.</summary>
-public static class SafeTensorsBytes
+internal static class SafeTensorsBytes
 {
     public static byte[] Build(string headerJson, int dataBytes) =>
         Build(Encoding.UTF8.GetBytes(headerJson), new byte[dataBytes]);

@@ -1,7 +1,7 @@
 namespace RexNet.Tests.Support;
 
 /// <summary>Locates the repository and the shared reference material next to it.</summary>
-public static class TestPaths
+internal static class TestPaths
 {
     public static string RepoRoot { get; } = FindRepoRoot();
 
@@ -46,7 +46,7 @@ public static class TestPaths
     public static TempDir TempDir() => new();
 }
 
-public sealed class TempDir : IDisposable
+internal sealed class TempDir : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("rexnet-test-").FullName;
     public string File(string name) => System.IO.Path.Combine(Path, name);

@@ -10,7 +10,7 @@ public class SafeTensorsWriterTests
     private static void Refuses(TensorData[] tensors, string[]? counters, string expected)
     {
         using var dir = TestPaths.TempDir();
-        var e = Assert.Throws<ArgumentException>(() => SafeTensorsWriter.Write(dir.File("w.safetensors"), tensors, counters));
+        var e = Assert.Throws<RexNetException>(() => SafeTensorsWriter.Write(dir.File("w.safetensors"), tensors, counters));
         Assert.Equal(expected, e.Message);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }

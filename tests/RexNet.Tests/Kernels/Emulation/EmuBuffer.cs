@@ -7,7 +7,7 @@ namespace RexNet.Tests.Kernels.Emulation;
 /// A kernel that writes past either end changes a guard (<see cref="CheckGuards"/> reports it); one that
 /// reads past an end picks up NaN, which poisons whatever output it feeds.
 /// </summary>
-public sealed unsafe class EmuBuffer : IDisposable
+internal sealed unsafe class EmuBuffer : IDisposable
 {
     public const int GuardFloats = 1024;
 

@@ -11,7 +11,7 @@ namespace RexNet.Tests.Kernels.Emulation;
 /// Each .cu file is wrapped in a namespace of its own (kernel files may reuse helper names, as NVRTC
 /// compiles them one at a time) and each of its extern "C" __global__ entry points is registered.
 /// </summary>
-public static class EmulatorBuild
+internal static class EmulatorBuild
 {
     public const string LibraryName = "librexnet_kernel_emu.so";
 

@@ -8,7 +8,7 @@ namespace RexNet.Tests.Kernels.Emulation;
 /// The signature (one letter per argument: p pointer, i int, u unsigned, f float) lets the emulator
 /// reject a call whose argument list does not match the kernel's parameters.
 /// </summary>
-public sealed unsafe class KernelArgs : IDisposable
+internal sealed unsafe class KernelArgs : IDisposable
 {
     private const int MaxArgs = 32;
 

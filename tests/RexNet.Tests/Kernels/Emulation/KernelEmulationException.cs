@@ -1,4 +1,4 @@
 namespace RexNet.Tests.Kernels.Emulation;
 
 /// <summary>A launch the host emulation refused or aborted (bad configuration, barrier misuse, stray write, ...).</summary>
-public sealed class KernelEmulationException(string message) : Exception(message);
+internal sealed class KernelEmulationException(string message) : Exception(message);

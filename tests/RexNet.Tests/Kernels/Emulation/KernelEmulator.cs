@@ -7,7 +7,7 @@ namespace RexNet.Tests.Kernels.Emulation;
 /// Launches kernels/*.cu entry points on the CPU through librexnet_kernel_emu.so (see cuda_host_shim.h),
 /// then checks the guard zones of every buffer passed. Launches are serialised inside the library.
 /// </summary>
-public static unsafe class KernelEmulator
+internal static unsafe class KernelEmulator
 {
     private static readonly Lazy<IntPtr> LaunchEntry = new(Load);
 

@@ -4,7 +4,7 @@ using RexNet.Tests.Support;
 namespace RexNet.Tests.Kernels.Emulation;
 
 /// <summary>The kernels/*.cu sources as the tests see them: their entry points and named constants.</summary>
-public static partial class KernelSources
+internal static partial class KernelSources
 {
     public static string KernelsFolder => Path.Combine(TestPaths.RepoRoot, "kernels");
     public static string EmulationFolder => Path.Combine(TestPaths.RepoRoot, "tests", "kernel-emulation");

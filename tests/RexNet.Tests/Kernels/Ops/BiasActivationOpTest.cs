@@ -5,13 +5,13 @@ using RexNet.Tests.Support;
 
 namespace RexNet.Tests.Kernels.Ops;
 
-public sealed record BiasActivationShape(string Label, int N, int C, int Hw, Activation Act)
+internal sealed record BiasActivationShape(string Label, int N, int C, int Hw, Activation Act)
 {
     public override string ToString() => $"{Label} n{N} c{C} hw{Hw} {Act}";
 }
 
 /// <summary>bias_activation.cu (the GEMM epilogue) against CpuOps.BiasActivation.</summary>
-public sealed class BiasActivationOpTest : KernelOpTest<BiasActivationShape>
+internal sealed class BiasActivationOpTest : KernelOpTest<BiasActivationShape>
 {
     public override string Name => "bias_activation";
     public override IReadOnlyList<string> EntryPoints => ["rexnet_bias_activation"];

@@ -4,13 +4,13 @@ using RexNet.Tests.Support;
 
 namespace RexNet.Tests.Kernels.Ops;
 
-public sealed record ChannelMeanShape(string Label, int N, int C, int Hw)
+internal sealed record ChannelMeanShape(string Label, int N, int C, int Hw)
 {
     public override string ToString() => $"{Label} n{N} c{C} hw{Hw}";
 }
 
 /// <summary>channel_mean.cu's two entry points, both against CpuOps.ChannelMean; they differ in launch shape.</summary>
-public abstract class ChannelMeanOpTest : KernelOpTest<ChannelMeanShape>
+internal abstract class ChannelMeanOpTest : KernelOpTest<ChannelMeanShape>
 {
     protected abstract string EntryPoint { get; }
 
@@ -47,7 +47,7 @@ public abstract class ChannelMeanOpTest : KernelOpTest<ChannelMeanShape>
 }
 
 /// <summary>rexnet_se_squeeze: one block per plane.</summary>
-public sealed class SeSqueezeOpTest : ChannelMeanOpTest
+internal sealed class SeSqueezeOpTest : ChannelMeanOpTest
 {
     public override string Name => "se_squeeze";
     protected override string EntryPoint => "rexnet_se_squeeze";
@@ -73,7 +73,7 @@ public sealed class SeSqueezeOpTest : ChannelMeanOpTest
 }
 
 /// <summary>rexnet_global_avg_pool: one warp per plane.</summary>
-public sealed class GlobalAvgPoolOpTest : ChannelMeanOpTest
+internal sealed class GlobalAvgPoolOpTest : ChannelMeanOpTest
 {
     public override string Name => "global_avg_pool";
     protected override string EntryPoint => "rexnet_global_avg_pool";

@@ -5,13 +5,13 @@ using RexNet.Tests.Support;
 
 namespace RexNet.Tests.Kernels.Ops;
 
-public sealed record Conv3x3Shape(string Label, int N, int Cin, int Cout, int H, int W, int Stride, Activation Act)
+internal sealed record Conv3x3Shape(string Label, int N, int Cin, int Cout, int H, int W, int Stride, Activation Act)
 {
     public override string ToString() => $"{Label} n{N} {Cin}->{Cout} {H}x{W} s{Stride} {Act}";
 }
 
 /// <summary>conv3x3.cu (the stem) against CpuOps.Conv3x3.</summary>
-public sealed class Conv3x3OpTest : KernelOpTest<Conv3x3Shape>
+internal sealed class Conv3x3OpTest : KernelOpTest<Conv3x3Shape>
 {
     public override string Name => "conv3x3";
     public override IReadOnlyList<string> EntryPoints => ["rexnet_conv3x3"];

@@ -5,13 +5,13 @@ using RexNet.Tests.Support;
 
 namespace RexNet.Tests.Kernels.Ops;
 
-public sealed record Depthwise3x3Shape(string Label, int N, int C, int H, int W, int Stride, Activation Act)
+internal sealed record Depthwise3x3Shape(string Label, int N, int C, int H, int W, int Stride, Activation Act)
 {
     public override string ToString() => $"{Label} n{N} c{C} {H}x{W} s{Stride} {Act}";
 }
 
 /// <summary>depthwise3x3.cu against CpuOps.Depthwise3x3.</summary>
-public sealed class Depthwise3x3OpTest : KernelOpTest<Depthwise3x3Shape>
+internal sealed class Depthwise3x3OpTest : KernelOpTest<Depthwise3x3Shape>
 {
     public override string Name => "depthwise3x3";
     public override IReadOnlyList<string> EntryPoints => ["rexnet_depthwise3x3"];

@@ -4,13 +4,13 @@ using RexNet.Tests.Support;
 
 namespace RexNet.Tests.Kernels.Ops;
 
-public sealed record PartialResidualAddShape(string Label, int N, int COut, int CRes, int Hw)
+internal sealed record PartialResidualAddShape(string Label, int N, int COut, int CRes, int Hw)
 {
     public override string ToString() => $"{Label} n{N} cout{COut} cres{CRes} hw{Hw}";
 }
 
 /// <summary>partial_residual_add.cu against CpuOps.PartialResidualAdd; channels past cres must come back untouched.</summary>
-public sealed class PartialResidualAddOpTest : KernelOpTest<PartialResidualAddShape>
+internal sealed class PartialResidualAddOpTest : KernelOpTest<PartialResidualAddShape>
 {
     public override string Name => "partial_residual_add";
     public override IReadOnlyList<string> EntryPoints => ["rexnet_partial_residual_add"];

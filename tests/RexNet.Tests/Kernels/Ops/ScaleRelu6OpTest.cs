@@ -4,13 +4,13 @@ using RexNet.Tests.Support;
 
 namespace RexNet.Tests.Kernels.Ops;
 
-public sealed record ScaleRelu6Shape(string Label, int N, int C, int Hw)
+internal sealed record ScaleRelu6Shape(string Label, int N, int C, int Hw)
 {
     public override string ToString() => $"{Label} n{N} c{C} hw{Hw}";
 }
 
 /// <summary>scale_relu6.cu against CpuOps.ScaleRelu6.</summary>
-public sealed class ScaleRelu6OpTest : KernelOpTest<ScaleRelu6Shape>
+internal sealed class ScaleRelu6OpTest : KernelOpTest<ScaleRelu6Shape>
 {
     public override string Name => "scale_relu6";
     public override IReadOnlyList<string> EntryPoints => ["rexnet_scale_relu6"];

@@ -5,13 +5,13 @@ using RexNet.Tests.Support;
 
 namespace RexNet.Tests.Kernels.Ops;
 
-public sealed record SeExciteShape(string Label, int N, int C, int Rd)
+internal sealed record SeExciteShape(string Label, int N, int C, int Rd)
 {
     public override string ToString() => $"{Label} n{N} c{C} rd{Rd}";
 }
 
 /// <summary>se_excite.cu against CpuOps.SeExcite.</summary>
-public sealed class SeExciteOpTest : KernelOpTest<SeExciteShape>
+internal sealed class SeExciteOpTest : KernelOpTest<SeExciteShape>
 {
     public override string Name => "se_excite";
     public override IReadOnlyList<string> EntryPoints => ["rexnet_se_excite"];
