@@ -185,8 +185,8 @@ internal sealed class KernelRunner<TS, TV> : KernelRunner where TS : struct, ISi
         ReadOnlySpan<float> Row(int iy) => (uint)iy < (uint)h ? x.AsSpan(iy * w * pitch, w * pitch) : zeros;
         for (int oy = 0; oy < oh; oy++)
         {
-            DepthwiseKernel<TS, TV>.Row(Row(oy * stride - 1), Row(oy * stride), Row(oy * stride + 1), pitch, w, stride, weights.Taps, pitch,
-                weights.Bias, pitch / TS.Width, y.AsSpan(oy * ow * pitch, ow * pitch), pitch, ow, Activation.Relu6, default);
+            DepthwiseKernel<TS, TV>.Row(Row(oy * stride - 1), Row(oy * stride), Row(oy * stride + 1), pitch, w, stride, weights.Taps.Span, pitch,
+                weights.Bias.Span, pitch / TS.Width, y.AsSpan(oy * ow * pitch, ow * pitch), pitch, ow, Activation.Relu6, default);
         }
     }
 

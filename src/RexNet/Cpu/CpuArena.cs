@@ -13,7 +13,7 @@ internal readonly record struct CpuTensor(int Slot, int Pitch, TensorShape Shape
 /// </summary>
 internal sealed class CpuArena
 {
-    public float[][] Slots { get; }
+    public AlignedFloats[] Slots { get; }
     public IReadOnlyDictionary<int, CpuTensor> Tensors { get; }
     public long Bytes { get; }
 
@@ -104,12 +104,12 @@ internal sealed class CpuArena
             freeAfter[slot] = end;
             tensors[id] = tensors[id] with { Slot = slot };
         }
-        Slots = slotSizes.Select(size => new float[checked((int)size)]).ToArray();
+        Slots = slotSizes.Select(size => new AlignedFloats(checked((int)size))).ToArray();
         Tensors = tensors;
         Bytes = slotSizes.Sum() * sizeof(float);
     }
 
-    public float[] Slot(int tensor) => Slots[Tensors[tensor].Slot];
+    public AlignedFloats Slot(int tensor) => Slots[Tensors[tensor].Slot];
 
     public int Pitch(int tensor) => Tensors[tensor].Pitch;
 

@@ -49,8 +49,8 @@ internal sealed class CpuBackend : IInferenceBackend
             ["architecture"] = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString(),
         };
         var jobs = new CpuJobs(_schedules[^1], vectorIsa, VectorIsas.Registers);
-        var zeros = new float[jobs.ZeroRowLength(maxPlan, _schedules[^1], _arena)];
-        var scratch = Enumerable.Range(0, workers).Select(_ => new float[jobs.ScratchLength(maxPlan, _schedules[^1])]).ToArray();
+        var zeros = new AlignedFloats(jobs.ZeroRowLength(maxPlan, _schedules[^1], _arena));
+        var scratch = Enumerable.Range(0, workers).Select(_ => new AlignedFloats(jobs.ScratchLength(maxPlan, _schedules[^1]))).ToArray();
         _jobs = _plans.Select((p, i) =>
         {
             var compiled = jobs.Compile(p, _schedules[i], _arena, zeros, workers);
@@ -67,7 +67,7 @@ internal sealed class CpuBackend : IInferenceBackend
     {
         var plan = _plans[batch - 1];
         var jobs = _jobs[batch - 1];
-        input.CopyTo(_arena.Slot(plan.Input.Id));
+        input.CopyTo(_arena.Slot(plan.Input.Id).Span);
         // Features are the last thing before the classifier: stop there when logits are not wanted.
         int count = logits.IsEmpty ? jobs.Length - 1 : jobs.Length;
         for (int i = 0; i < count; i++)
@@ -89,7 +89,7 @@ internal sealed class CpuBackend : IInferenceBackend
         var plan = _plans[batch - 1];
         var jobs = _jobs[batch - 1];
         var schedule = _schedules[batch - 1];
-        input.CopyTo(_arena.Slot(plan.Input.Id));
+        input.CopyTo(_arena.Slot(plan.Input.Id).Span);
         for (int i = 0; i < jobs.Length; i++)
         {
             _pool.Run(jobs[i], jobs[i].TaskCount);
@@ -114,7 +114,7 @@ internal sealed class CpuBackend : IInferenceBackend
         var totals = new double[jobs.Length];
         for (int r = 0; r < runs; r++)
         {
-            input.CopyTo(_arena.Slot(plan.Input.Id));
+            input.CopyTo(_arena.Slot(plan.Input.Id).Span);
             for (int i = 0; i < jobs.Length; i++)
             {
                 long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -129,7 +129,7 @@ internal sealed class CpuBackend : IInferenceBackend
     private void CopyOut(PlanTensor t, Span<float> destination)
     {
         var s = t.Shape;
-        ChannelsLast.ToNchw(_arena.Slot(t.Id), s.N, s.C, s.H, s.W, _arena.Pitch(t.Id), destination[..s.Count]);
+        ChannelsLast.ToNchw(_arena.Slot(t.Id).Span, s.N, s.C, s.H, s.W, _arena.Pitch(t.Id), destination[..s.Count]);
     }
 
     public void Dispose() => _pool.Dispose();

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RexNet.Model;
 using RexNet.Weights;
@@ -15,7 +16,7 @@ internal abstract class CpuJob(string name, int taskCount) : IParallelJob
     public int TaskCount { get; } = taskCount;
 
     /// <summary>Per-worker scratch, at least <see cref="CpuJobs.ScratchLength"/> floats each.</summary>
-    public float[][] Scratch { get; set; } = [];
+    public AlignedFloats[] Scratch { get; set; } = [];
 
     public abstract void Execute(int task, int worker);
 }
@@ -25,9 +26,10 @@ internal sealed class StemJob<TS, TV>(StemStep s, CpuArena arena, Plan plan, Pac
 {
     private readonly TensorShape _in = plan.Tensors[s.Conv.Input].Shape, _out = plan.Tensors[s.Output].Shape;
     private readonly int[] _offsets = StemConv.TapOffsets(plan.Tensors[s.Conv.Input].Shape.C, plan.Tensors[s.Conv.Input].Shape.W, s.Conv.Stride);
-    private readonly float[] _x = arena.Slot(s.Conv.Input), _y = arena.Slot(s.Output);
+    private readonly AlignedFloats _x = arena.Slot(s.Conv.Input), _y = arena.Slot(s.Output);
     private readonly int _pitch = arena.Pitch(s.Output);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(int task, int worker)
     {
         int n = task / bands, rows = (_out.H + bands - 1) / bands;
@@ -37,8 +39,8 @@ internal sealed class StemJob<TS, TV>(StemStep s, CpuArena arena, Plan plan, Pac
             return;
         }
         int image = _in.C * _in.H * _in.W, output = _out.H * _out.W * _pitch;
-        StemConv.Rows<TS, TV>(_x.AsSpan(n * image, image), _in.C, _in.H, _in.W, s.Conv.Stride, oy0, oy1, weights, _offsets,
-            s.Conv.Activation, _y.AsSpan(n * output, output), Scratch[worker]);
+        StemConv.Rows<TS, TV>(_x.Slice(n * image, image), _in.C, _in.H, _in.W, s.Conv.Stride, oy0, oy1, weights, _offsets,
+            s.Conv.Activation, _y.Slice(n * output, output), Scratch[worker].Span);
     }
 }
 
@@ -47,18 +49,19 @@ internal sealed class StemJob<TS, TV>(StemStep s, CpuArena arena, Plan plan, Pac
 /// rows oy*s-1..oy*s+1 of the expanded tensor, which are computed into a three-row ring as they come in.
 /// </summary>
 internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena arena, Plan plan, PackedWeights? expand,
-    DepthwiseWeights dw, float[] zeros, int groupVectors, int bands)
+    DepthwiseWeights dw, AlignedFloats zeros, int groupVectors, int bands)
     : CpuJob(s.Name, plan.Tensors[s.Output].Shape.N * bands * ((dw.PaddedChannels / TS.Width + groupVectors - 1) / groupVectors))
     where TS : struct, ISimd<TV> where TV : struct
 {
     private readonly TensorShape _in = plan.Tensors[s.Input].Shape, _out = plan.Tensors[s.Output].Shape;
-    private readonly float[] _x = arena.Slot(s.Input), _y = arena.Slot(s.Output);
-    private readonly float[]? _sums = s.Squeeze is null ? null : arena.Slot(s.Squeeze.Output);
+    private readonly AlignedFloats _x = arena.Slot(s.Input), _y = arena.Slot(s.Output);
+    private readonly AlignedFloats? _sums = s.Squeeze is null ? null : arena.Slot(s.Squeeze.Output);
     private readonly int _inPitch = arena.Pitch(s.Input), _pitch = arena.Pitch(s.Output);
     private readonly int _groups = (dw.PaddedChannels / TS.Width + groupVectors - 1) / groupVectors;
 
     public static int ScratchLength(int inW, int groupVectors) => 3 * inW * groupVectors * TS.Width;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(int task, int worker)
     {
         int vf = TS.Width, stride = s.Depthwise.Stride;
@@ -67,7 +70,7 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
         int rowsPerBand = (_out.H + bands - 1) / bands;
         int oy0 = rest % bands * rowsPerBand, oy1 = Math.Min(_out.H, oy0 + rowsPerBand);
         int width = (v1 - v0) * vf, inRow = _in.W * _inPitch;
-        var ring = Scratch[worker].AsSpan(0, 3 * _in.W * width);
+        var ring = Scratch[worker].Slice(0, 3 * _in.W * width);
         Span<int> ringRow = stackalloc int[3] { -1, -1, -1 };
         for (int oy = oy0; oy < oy1; oy++)
         {
@@ -76,7 +79,7 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
             {
                 if (expand is not null && ringRow[iy % 3] != iy)
                 {
-                    Gemm<TS, TV>.Run(_x.AsSpan((n * _in.H + iy) * inRow, inRow), _inPitch, default, _in.W, expand, v0, v1,
+                    Gemm<TS, TV>.Run(_x.Slice((n * _in.H + iy) * inRow, inRow), _inPitch, default, _in.W, expand, v0, v1,
                         ring.Slice(iy % 3 * _in.W * width, _in.W * width), width, s.Expand!.Activation);
                     ringRow[iy % 3] = iy;
                 }
@@ -84,9 +87,9 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
             int outRow = (n * _out.H + oy) * _out.W * _pitch;
             DepthwiseKernel<TS, TV>.Row(InputRow(n, iy0, v0, ring, width), InputRow(n, iy0 + 1, v0, ring, width),
                 InputRow(n, iy0 + 2, v0, ring, width), expand is null ? _inPitch : width, _in.W, stride,
-                dw.Taps.AsSpan(v0 * vf), dw.PaddedChannels, dw.Bias.AsSpan(v0 * vf), v1 - v0,
-                _y.AsSpan(outRow + v0 * vf), _pitch, _out.W, s.Depthwise.Activation,
-                _sums is null ? default : _sums.AsSpan((n * _out.H + oy) * _pitch + v0 * vf, width));
+                dw.Taps.Slice(v0 * vf), dw.PaddedChannels, dw.Bias.Slice(v0 * vf), v1 - v0,
+                _y.Slice(outRow + v0 * vf), _pitch, _out.W, s.Depthwise.Activation,
+                _sums is null ? default : _sums.Slice((n * _out.H + oy) * _pitch + v0 * vf, width));
         }
     }
 
@@ -95,14 +98,14 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
     {
         if ((uint)iy >= (uint)_in.H)
         {
-            return zeros;
+            return zeros.Span;
         }
         if (expand is not null)
         {
             return ring.Slice(iy % 3 * _in.W * width, _in.W * width);
         }
         int start = (n * _in.H + iy) * _in.W * _inPitch + v0 * TS.Width;
-        return _x.AsSpan(start, (_in.W - 1) * _inPitch + width);
+        return _x.Slice(start, (_in.W - 1) * _inPitch + width);
     }
 }
 
@@ -110,24 +113,25 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
 internal sealed class ExciteJob(ExciteStep s, CpuArena arena, Plan plan, int rows, int pixels)
     : CpuJob(s.Name, plan.Tensors[s.Output].Shape.N)
 {
-    private readonly float[] _sums = arena.Slot(s.Excite.Input), _gate = arena.Slot(s.Output);
+    private readonly AlignedFloats _sums = arena.Slot(s.Excite.Input), _gate = arena.Slot(s.Output);
     private readonly int _pitch = arena.Pitch(s.Output);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(int task, int worker)
     {
         var w = s.Excite.Weights;
-        Span<float> mean = Scratch[worker].AsSpan(0, w.Channels);
-        ReadOnlySpan<float> sums = _sums.AsSpan(task * rows * _pitch, rows * _pitch);
+        Span<float> mean = Scratch[worker].Slice(0, w.Channels);
+        ReadOnlySpan<float> sums = _sums.Slice(task * rows * _pitch, rows * _pitch);
         mean.Clear();
         for (int r = 0; r < rows; r++)
         {
             TensorPrimitives.Add(mean, sums.Slice(r * _pitch, w.Channels), mean);
         }
         TensorPrimitives.Multiply(mean, 1f / pixels, mean);
-        Span<float> gate = _gate.AsSpan(task * _pitch, _pitch);
+        Span<float> gate = _gate.Slice(task * _pitch, _pitch);
         gate[w.Channels..].Clear();
         CpuOps.SeExcite(mean, 1, w.Channels, w.Reduced, w.Fc1Weight, w.Fc1Bias, w.Fc2Weight, w.Fc2Bias, gate,
-            Scratch[worker].AsSpan(w.Channels, w.Reduced));
+            Scratch[worker].Slice(w.Channels, w.Reduced));
     }
 }
 
@@ -138,26 +142,28 @@ internal sealed class ProjectJob<TS, TV>(ProjectStep s, CpuArena arena, Plan pla
 {
     private readonly int _pixels = plan.Tensors[s.Output].Shape.Spatial;
     private readonly int _ranges = (plan.Tensors[s.Output].Shape.Spatial + range - 1) / range;
-    private readonly float[] _x = arena.Slot(s.Input), _y = arena.Slot(s.Output);
-    private readonly float[]? _gate = s.Scale is null ? null : arena.Slot(s.Scale.Gate);
-    private readonly float[]? _residual = s.Project.Residual < 0 ? null : arena.Slot(s.Project.Residual);
+    private readonly AlignedFloats _x = arena.Slot(s.Input), _y = arena.Slot(s.Output);
+    private readonly AlignedFloats? _gate = s.Scale is null ? null : arena.Slot(s.Scale.Gate);
+    private readonly AlignedFloats? _residual = s.Project.Residual < 0 ? null : arena.Slot(s.Project.Residual);
     private readonly int _inPitch = arena.Pitch(s.Input), _pitch = arena.Pitch(s.Output);
     private readonly int _residualPitch = s.Project.Residual < 0 ? 0 : arena.Pitch(s.Project.Residual);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(int task, int worker)
     {
         int n = task / _ranges, p0 = task % _ranges * range, count = Math.Min(range, _pixels - p0);
-        var x = _x.AsSpan((n * _pixels + p0) * _inPitch, count * _inPitch);
+        var x = _x.Slice((n * _pixels + p0) * _inPitch, count * _inPitch);
         if (_gate is not null)
         {
-            ScaleRelu6(x, count, _gate.AsSpan(n * _inPitch, _inPitch));
+            ScaleRelu6(x, count, _gate.Slice(n * _inPitch, _inPitch));
         }
-        var residual = _residual is null ? default : _residual.AsSpan((n * _pixels + p0) * _residualPitch, count * _residualPitch);
+        var residual = _residual is null ? default : _residual.Slice((n * _pixels + p0) * _residualPitch, count * _residualPitch);
         int residualVectors = _residual is null ? 0 : _residualPitch / TS.Width;
-        Gemm<TS, TV>.Run(x, _inPitch, default, count, weights, 0, weights.Vectors, _y.AsSpan((n * _pixels + p0) * _pitch, count * _pitch),
+        Gemm<TS, TV>.Run(x, _inPitch, default, count, weights, 0, weights.Vectors, _y.Slice((n * _pixels + p0) * _pitch, count * _pitch),
             _pitch, s.Project.Activation, residual, _residualPitch, residualVectors);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScaleRelu6(Span<float> x, int count, ReadOnlySpan<float> gate)
     {
         int vf = TS.Width;
@@ -180,15 +186,16 @@ internal sealed class PointwisePoolJob<TS, TV>(PointwisePoolStep s, CpuArena are
 {
     private readonly int _pixels = plan.Tensors[s.Conv.Output].Shape.Spatial;
     private readonly int _groups = (weights.Vectors + weights.PanelVectors - 1) / weights.PanelVectors;
-    private readonly float[] _x = arena.Slot(s.Conv.Input), _y = arena.Slot(s.Conv.Output), _pool = arena.Slot(s.Output);
+    private readonly AlignedFloats _x = arena.Slot(s.Conv.Input), _y = arena.Slot(s.Conv.Output), _pool = arena.Slot(s.Output);
     private readonly int _inPitch = arena.Pitch(s.Conv.Input), _pitch = arena.Pitch(s.Conv.Output);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(int task, int worker)
     {
         int vf = TS.Width;
         int n = task / _groups, v0 = task % _groups * weights.PanelVectors, v1 = Math.Min(weights.Vectors, v0 + weights.PanelVectors);
-        var y = _y.AsSpan(n * _pixels * _pitch + v0 * vf, (_pixels - 1) * _pitch + (v1 - v0) * vf);
-        Gemm<TS, TV>.Run(_x.AsSpan(n * _pixels * _inPitch, _pixels * _inPitch), _inPitch, default, _pixels, weights, v0, v1, y, _pitch,
+        var y = _y.Slice(n * _pixels * _pitch + v0 * vf, (_pixels - 1) * _pitch + (v1 - v0) * vf);
+        Gemm<TS, TV>.Run(_x.Slice(n * _pixels * _inPitch, _pixels * _inPitch), _inPitch, default, _pixels, weights, v0, v1, y, _pitch,
             s.Conv.Activation);
         TV scale = TS.Broadcast(1f / _pixels);
         for (int v = 0; v < v1 - v0; v++)
@@ -198,22 +205,23 @@ internal sealed class PointwisePoolJob<TS, TV>(PointwisePoolStep s, CpuArena are
             {
                 sum = TS.Add(sum, TS.Load(ref y[p * _pitch + v * vf]));
             }
-            TS.Store(TS.Multiply(sum, scale), ref _pool[n * _pitch + (v0 + v) * vf]);
+            TS.Store(TS.Multiply(sum, scale), ref _pool.Span[n * _pitch + (v0 + v) * vf]);
         }
     }
 }
 
 internal sealed class ClassifierJob(ClassifierStep s, CpuArena arena, Plan plan, int tasks) : CpuJob(s.Name, tasks)
 {
-    private readonly float[] _x = arena.Slot(s.Linear.Input), _y = arena.Slot(s.Output);
+    private readonly AlignedFloats _x = arena.Slot(s.Linear.Input), _y = arena.Slot(s.Output);
     private readonly int _pitch = arena.Pitch(s.Linear.Input), _batch = plan.Tensors[s.Output].Shape.N;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(int task, int worker)
     {
         var l = s.Linear;
         int per = (l.OutFeatures + TaskCount - 1) / TaskCount;
         int first = Math.Min(l.OutFeatures, task * per);
-        CpuOps.LinearOutputs(_x, _pitch, _batch, l.InFeatures, l.Weight, l.Bias, l.OutFeatures, _y, first, Math.Min(per, l.OutFeatures - first));
+        CpuOps.LinearOutputs(_x.Span, _pitch, _batch, l.InFeatures, l.Weight, l.Bias, l.OutFeatures, _y.Span, first, Math.Min(per, l.OutFeatures - first));
     }
 }
 
@@ -247,14 +255,14 @@ internal sealed class CpuJobs
         }
     }
 
-    public CpuJob[] Compile(Plan plan, IReadOnlyList<FusedStep> schedule, CpuArena arena, float[] zeros, int workers) => _isa switch
+    public CpuJob[] Compile(Plan plan, IReadOnlyList<FusedStep> schedule, CpuArena arena, AlignedFloats zeros, int workers) => _isa switch
     {
         VectorIsa.Vector512 => Compile<Simd512, Vector512<float>>(plan, schedule, arena, zeros, workers),
         VectorIsa.Vector256 => Compile<Simd256, Vector256<float>>(plan, schedule, arena, zeros, workers),
         _ => Compile<Simd128, Vector128<float>>(plan, schedule, arena, zeros, workers),
     };
 
-    private CpuJob[] Compile<TS, TV>(Plan plan, IReadOnlyList<FusedStep> schedule, CpuArena arena, float[] zeros, int workers)
+    private CpuJob[] Compile<TS, TV>(Plan plan, IReadOnlyList<FusedStep> schedule, CpuArena arena, AlignedFloats zeros, int workers)
         where TS : struct, ISimd<TV> where TV : struct
     {
         TensorShape Shape(int t) => plan.Tensors[t].Shape;
@@ -271,7 +279,7 @@ internal sealed class CpuJobs
         })).ToArray();
     }
 
-    private ExpandDepthwiseJob<TS, TV> CompileExpandDepthwise<TS, TV>(ExpandDepthwiseStep s, Plan plan, CpuArena arena, float[] zeros, int workers)
+    private ExpandDepthwiseJob<TS, TV> CompileExpandDepthwise<TS, TV>(ExpandDepthwiseStep s, Plan plan, CpuArena arena, AlignedFloats zeros, int workers)
         where TS : struct, ISimd<TV> where TV : struct
     {
         var input = plan.Tensors[s.Input].Shape;

@@ -115,13 +115,13 @@ internal static class CpuOps
                 switch (vi)
                 {
                     case VectorIsa.Vector512:
-                        DepthwiseKernel<Simd512, Vector512<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps, pitch, dw.Bias, vectors, dst, pitch, ow, act, default);
+                        DepthwiseKernel<Simd512, Vector512<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps.Span, pitch, dw.Bias.Span, vectors, dst, pitch, ow, act, default);
                         break;
                     case VectorIsa.Vector256:
-                        DepthwiseKernel<Simd256, Vector256<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps, pitch, dw.Bias, vectors, dst, pitch, ow, act, default);
+                        DepthwiseKernel<Simd256, Vector256<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps.Span, pitch, dw.Bias.Span, vectors, dst, pitch, ow, act, default);
                         break;
                     default:
-                        DepthwiseKernel<Simd128, Vector128<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps, pitch, dw.Bias, vectors, dst, pitch, ow, act, default);
+                        DepthwiseKernel<Simd128, Vector128<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps.Span, pitch, dw.Bias.Span, vectors, dst, pitch, ow, act, default);
                         break;
                 }
             }

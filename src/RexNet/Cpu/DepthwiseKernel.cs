@@ -11,9 +11,9 @@ internal sealed class DepthwiseWeights
     public int PaddedChannels { get; }
 
     /// <summary>Tap t = ky*3 + kx of channel c at t * PaddedChannels + c.</summary>
-    public float[] Taps { get; }
+    public AlignedFloats Taps { get; }
 
-    public float[] Bias { get; }
+    public AlignedFloats Bias { get; }
 
     public DepthwiseWeights(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int channels, VectorIsa isa)
     {
@@ -23,14 +23,15 @@ internal sealed class DepthwiseWeights
         }
         Channels = channels;
         PaddedChannels = isa.PadChannels(channels);
-        Taps = new float[9 * PaddedChannels];
-        Bias = new float[PaddedChannels];
-        bias.CopyTo(Bias);
+        Taps = new AlignedFloats(9 * PaddedChannels);
+        Bias = new AlignedFloats(PaddedChannels);
+        bias.CopyTo(Bias.Span);
+        var taps = Taps.Span;
         for (int c = 0; c < channels; c++)
         {
             for (int t = 0; t < 9; t++)
             {
-                Taps[t * PaddedChannels + c] = weight[c * 9 + t];
+                taps[t * PaddedChannels + c] = weight[c * 9 + t];
             }
         }
     }
@@ -49,6 +50,7 @@ internal static class DepthwiseKernel<TS, TV> where TS : struct, ISimd<TV> where
     /// where outside the image), inW pixels at pitch inPitch, positioned at the first channel; taps, bias, out
     /// and sums likewise. sums[c] gets the sum of the row's outputs (after the activation) when not empty.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Row(ReadOnlySpan<float> r0, ReadOnlySpan<float> r1, ReadOnlySpan<float> r2, nint inPitch, int inW, int stride,
         ReadOnlySpan<float> taps, nint tapPitch, ReadOnlySpan<float> bias, int vectors, Span<float> output, nint outPitch, int outW,
         Activation act, Span<float> sums)
@@ -85,6 +87,7 @@ internal static class DepthwiseKernel<TS, TV> where TS : struct, ISimd<TV> where
         public readonly int InW = inW, Stride = stride, OutW = outW;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Vectors<TAct>(RowRefs rows, ReadOnlySpan<float> taps, nint tapPitch, ReadOnlySpan<float> bias, int vectors, Span<float> sums)
         where TAct : struct, IActivation
     {
@@ -96,14 +99,7 @@ internal static class DepthwiseKernel<TS, TV> where TS : struct, ISimd<TV> where
         int interiorEnd = Math.Max(1, Math.Min(rows.OutW, rows.InW >= 2 ? (rows.InW - 2) / rows.Stride + 1 : 0));
         for (int v = 0; v < vectors; v++)
         {
-            ref float tv = ref Unsafe.Add(ref t, v * vf);
-            TV bv = TS.Load(ref Unsafe.Add(ref b, v * vf));
-            TV sum = Edge<TAct>(rows, ref tv, tapPitch, bv, v * vf, 0);
-            sum = TS.Add(sum, Interior<TAct>(rows, ref tv, tapPitch, bv, v * vf, interiorEnd));
-            for (int ox = interiorEnd; ox < rows.OutW; ox++)
-            {
-                sum = TS.Add(sum, Edge<TAct>(rows, ref tv, tapPitch, bv, v * vf, ox));
-            }
+            TV sum = Vector<TAct>(rows, ref Unsafe.Add(ref t, v * vf), tapPitch, TS.Load(ref Unsafe.Add(ref b, v * vf)), v * vf, interiorEnd);
             if (!sums.IsEmpty)
             {
                 TS.Store(sum, ref Unsafe.Add(ref s, v * vf));
@@ -111,63 +107,74 @@ internal static class DepthwiseKernel<TS, TV> where TS : struct, ISimd<TV> where
         }
     }
 
-    /// <summary>Pixels [1, end) of one channel vector, which have all nine taps; returns the sum of their outputs.</summary>
+    /// <summary>One channel vector along the row; returns the sum of its outputs.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static TV Interior<TAct>(RowRefs rows, ref float t, nint tapPitch, TV bias, nint channel, int end) where TAct : struct, IActivation
+    private static TV Vector<TAct>(RowRefs rows, ref float t, nint tapPitch, TV bias, nint channel, int interiorEnd) where TAct : struct, IActivation
     {
         TV k00 = TS.Load(ref t), k01 = TS.Load(ref Unsafe.Add(ref t, tapPitch)), k02 = TS.Load(ref Unsafe.Add(ref t, 2 * tapPitch));
         TV k10 = TS.Load(ref Unsafe.Add(ref t, 3 * tapPitch)), k11 = TS.Load(ref Unsafe.Add(ref t, 4 * tapPitch)), k12 = TS.Load(ref Unsafe.Add(ref t, 5 * tapPitch));
         TV k20 = TS.Load(ref Unsafe.Add(ref t, 6 * tapPitch)), k21 = TS.Load(ref Unsafe.Add(ref t, 7 * tapPitch)), k22 = TS.Load(ref Unsafe.Add(ref t, 8 * tapPitch));
         nint ip = rows.InPitch, op = rows.OutPitch, step = rows.Stride * ip;
-        // Left column of pixel 1, then one stride per pixel.
-        ref float a0 = ref Unsafe.Add(ref rows.R0, channel + (rows.Stride - 1) * ip);
-        ref float a1 = ref Unsafe.Add(ref rows.R1, channel + (rows.Stride - 1) * ip);
-        ref float a2 = ref Unsafe.Add(ref rows.R2, channel + (rows.Stride - 1) * ip);
-        ref float o = ref Unsafe.Add(ref rows.Out, channel + op);
-        TV sum = TS.Zero;
-        for (int ox = 1; ox < end; ox++)
+        ref float r0 = ref Unsafe.Add(ref rows.R0, channel);
+        ref float r1 = ref Unsafe.Add(ref rows.R1, channel);
+        ref float r2 = ref Unsafe.Add(ref rows.R2, channel);
+        ref float o = ref Unsafe.Add(ref rows.Out, channel);
+
+        // Pixel 0: its left column is padding (and its right one too when the row is one pixel wide).
+        TV first = Column(bias, k01, k11, k21, ref r0, ref r1, ref r2, 0);
+        if (rows.InW > 1)
         {
-            TV acc = TS.MultiplyAdd(k00, TS.Load(ref a0), bias);
-            acc = TS.MultiplyAdd(k01, TS.Load(ref Unsafe.Add(ref a0, ip)), acc);
-            acc = TS.MultiplyAdd(k02, TS.Load(ref Unsafe.Add(ref a0, 2 * ip)), acc);
-            acc = TS.MultiplyAdd(k10, TS.Load(ref a1), acc);
-            acc = TS.MultiplyAdd(k11, TS.Load(ref Unsafe.Add(ref a1, ip)), acc);
-            acc = TS.MultiplyAdd(k12, TS.Load(ref Unsafe.Add(ref a1, 2 * ip)), acc);
-            acc = TS.MultiplyAdd(k20, TS.Load(ref a2), acc);
-            acc = TS.MultiplyAdd(k21, TS.Load(ref Unsafe.Add(ref a2, ip)), acc);
-            acc = TS.MultiplyAdd(k22, TS.Load(ref Unsafe.Add(ref a2, 2 * ip)), acc);
-            acc = TAct.Apply<TS, TV>(acc);
+            first = Column(first, k02, k12, k22, ref r0, ref r1, ref r2, ip);
+        }
+        first = TAct.Apply<TS, TV>(first);
+        TS.Store(first, ref o);
+        TV sum = first;
+
+        // Left column of pixel 1, then one stride per pixel.
+        ref float a0 = ref Unsafe.Add(ref r0, (rows.Stride - 1) * ip);
+        ref float a1 = ref Unsafe.Add(ref r1, (rows.Stride - 1) * ip);
+        ref float a2 = ref Unsafe.Add(ref r2, (rows.Stride - 1) * ip);
+        ref float po = ref Unsafe.Add(ref o, op);
+        for (int ox = 1; ox < interiorEnd; ox++)
+        {
+            // One chain per kernel row, summed at the end: nine chained multiply-adds would be ~40 cycles of
+            // latency per pixel, more than the out-of-order window can hide.
+            TV acc0 = TS.MultiplyAdd(k00, TS.Load(ref a0), bias);
+            TV acc1 = TS.Multiply(k10, TS.Load(ref a1));
+            TV acc2 = TS.Multiply(k20, TS.Load(ref a2));
+            acc0 = TS.MultiplyAdd(k01, TS.Load(ref Unsafe.Add(ref a0, ip)), acc0);
+            acc1 = TS.MultiplyAdd(k11, TS.Load(ref Unsafe.Add(ref a1, ip)), acc1);
+            acc2 = TS.MultiplyAdd(k21, TS.Load(ref Unsafe.Add(ref a2, ip)), acc2);
+            acc0 = TS.MultiplyAdd(k02, TS.Load(ref Unsafe.Add(ref a0, 2 * ip)), acc0);
+            acc1 = TS.MultiplyAdd(k12, TS.Load(ref Unsafe.Add(ref a1, 2 * ip)), acc1);
+            acc2 = TS.MultiplyAdd(k22, TS.Load(ref Unsafe.Add(ref a2, 2 * ip)), acc2);
+            TV acc = TAct.Apply<TS, TV>(TS.Add(TS.Add(acc0, acc1), acc2));
             sum = TS.Add(sum, acc);
-            TS.Store(acc, ref o);
+            TS.Store(acc, ref po);
             a0 = ref Unsafe.Add(ref a0, step);
             a1 = ref Unsafe.Add(ref a1, step);
             a2 = ref Unsafe.Add(ref a2, step);
-            o = ref Unsafe.Add(ref o, op);
+            po = ref Unsafe.Add(ref po, op);
+        }
+
+        // The last pixel, when its right column is padding (an odd width at stride 2, every width at stride 1).
+        for (int ox = interiorEnd; ox < rows.OutW; ox++)
+        {
+            nint c = (nint)ox * rows.Stride * ip;
+            TV last = Column(bias, k00, k10, k20, ref r0, ref r1, ref r2, c - ip);
+            last = TAct.Apply<TS, TV>(Column(last, k01, k11, k21, ref r0, ref r1, ref r2, c));
+            TS.Store(last, ref Unsafe.Add(ref o, ox * op));
+            sum = TS.Add(sum, last);
         }
         return sum;
     }
 
-    /// <summary>A first or last pixel of a row: the taps of a column in the padding are skipped. Returns the output.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static TV Edge<TAct>(RowRefs rows, ref float t, nint tapPitch, TV bias, nint channel, int ox) where TAct : struct, IActivation
+    /// <summary>acc + one column of taps (k0, k1, k2 down the three rows) at the given offset in each row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Column(TV acc, TV k0, TV k1, TV k2, ref float r0, ref float r1, ref float r2, nint offset)
     {
-        nint ip = rows.InPitch;
-        nint c = (nint)ox * rows.Stride;
-        TV acc = bias;
-        for (int ky = 0; ky < 3; ky++)
-        {
-            ref float row = ref Unsafe.Add(ref ky == 0 ? ref rows.R0 : ref ky == 1 ? ref rows.R1 : ref rows.R2, channel);
-            for (int kx = 0; kx < 3; kx++)
-            {
-                nint ix = c - 1 + kx;
-                if (ix >= 0 && ix < rows.InW)
-                {
-                    acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref t, (ky * 3 + kx) * tapPitch)), TS.Load(ref Unsafe.Add(ref row, ix * ip)), acc);
-                }
-            }
-        }
-        acc = TAct.Apply<TS, TV>(acc);
-        TS.Store(acc, ref Unsafe.Add(ref rows.Out, channel + ox * rows.OutPitch));
-        return acc;
+        acc = TS.MultiplyAdd(k0, TS.Load(ref Unsafe.Add(ref r0, offset)), acc);
+        acc = TS.MultiplyAdd(k1, TS.Load(ref Unsafe.Add(ref r1, offset)), acc);
+        return TS.MultiplyAdd(k2, TS.Load(ref Unsafe.Add(ref r2, offset)), acc);
     }
 }

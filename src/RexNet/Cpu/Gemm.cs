@@ -15,6 +15,7 @@ namespace RexNet.Cpu;
 /// </summary>
 internal static class Gemm<TS, TV> where TS : struct, ISimd<TV> where TV : struct
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ReadOnlySpan<float> x, nint ldx, ReadOnlySpan<int> offsets, int pixels, PackedWeights w, int v0, int v1,
         Span<float> y, nint ldy, Activation act, ReadOnlySpan<float> residual = default, nint ldr = 0, int residualVectors = 0)
     {
@@ -50,6 +51,7 @@ internal static class Gemm<TS, TV> where TS : struct, ISimd<TV> where TV : struc
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Panels<TAct>(ReadOnlySpan<float> x, nint ldx, ReadOnlySpan<int> offsets, int pixels, PackedWeights w, int v0, int v1,
         Span<float> y, nint ldy, ReadOnlySpan<float> residual, nint ldr, int residualVectors) where TAct : struct, IActivation
     {
@@ -57,8 +59,8 @@ internal static class Gemm<TS, TV> where TS : struct, ISimd<TV> where TV : struc
         ref int offRef = ref MemoryMarshal.GetReference(offsets);
         ref float yRef = ref MemoryMarshal.GetReference(y);
         ref float rRef = ref MemoryMarshal.GetReference(residual);
-        ref float wRef = ref MemoryMarshal.GetArrayDataReference(w.Data);
-        ref float bRef = ref MemoryMarshal.GetArrayDataReference(w.Bias);
+        ref float wRef = ref MemoryMarshal.GetReference(w.Data.Span);
+        ref float bRef = ref MemoryMarshal.GetReference(w.Bias.Span);
         bool indexed = !offsets.IsEmpty;
         bool wide = w.PanelVectors >= 4;
         int vf = TS.Width;

@@ -17,10 +17,10 @@ internal sealed class PackedWeights
     /// <summary>Output vectors: M rounded up to whole vectors, in vectors.</summary>
     public int Vectors { get; }
 
-    public float[] Data { get; }
+    public AlignedFloats Data { get; }
 
     /// <summary>The bias padded with zeros to <see cref="Vectors"/> * <see cref="VectorFloats"/>.</summary>
-    public float[] Bias { get; }
+    public AlignedFloats Bias { get; }
 
     public PackedWeights(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int m, int k, VectorIsa isa, int panelVectors)
     {
@@ -33,9 +33,10 @@ internal sealed class PackedWeights
         VectorFloats = isa.Floats();
         PanelVectors = panelVectors;
         Vectors = isa.PadChannels(m) / VectorFloats;
-        Data = new float[k * Vectors * VectorFloats];
-        Bias = new float[Vectors * VectorFloats];
-        bias.CopyTo(Bias);
+        Data = new AlignedFloats(k * Vectors * VectorFloats);
+        Bias = new AlignedFloats(Vectors * VectorFloats);
+        bias.CopyTo(Bias.Span);
+        var data = Data.Span;
         for (int v = 0; v < Vectors; v += panelVectors)
         {
             var (offset, ldw) = Locate(v);
@@ -45,7 +46,7 @@ internal sealed class PackedWeights
                 for (int lane = 0; lane < width; lane++)
                 {
                     int o = v * VectorFloats + lane;
-                    Data[offset + kk * width + lane] = o < m ? weight[o * k + kk] : 0f;
+                    data[offset + kk * width + lane] = o < m ? weight[o * k + kk] : 0f;
                 }
             }
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RexNet.Model;
 
 namespace RexNet.Cpu;
@@ -32,6 +33,7 @@ internal static class StemConv
     }
 
     /// <summary>Output rows [oy0, oy1) of one image: image is [cin, h, w]; output is [oh, ow, padded cout].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows<TS, TV>(ReadOnlySpan<float> image, int cin, int h, int w, int stride, int oy0, int oy1, PackedWeights weights,
         ReadOnlySpan<int> offsets, Activation act, Span<float> output, Span<float> scratch)
         where TS : struct, ISimd<TV> where TV : struct
