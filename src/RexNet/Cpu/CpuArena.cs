@@ -123,6 +123,6 @@ internal sealed class CpuArena
         ProjectStep s => s.Project.Residual >= 0 ? [s.Project.Input, s.Project.Residual] : [s.Project.Input],
         PointwisePoolStep s => [s.Conv.Input],
         ClassifierStep s => [s.Linear.Input],
-        _ => throw new NotSupportedException(step.GetType().Name),
+        _ => throw new RexNetException(RexNetErrorCode.Internal, $"no inputs known for {step.GetType().Name}"),
     };
 }

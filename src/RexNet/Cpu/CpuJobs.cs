@@ -275,7 +275,7 @@ internal sealed class CpuJobs
                 TaskSplit.PixelRange(Shape(s.Output).N, Shape(s.Output).Spatial, TileRows(_gemm[s.Project.Weights]), workers)),
             PointwisePoolStep s => new PointwisePoolJob<TS, TV>(s, arena, plan, _gemm[s.Conv.Weights]),
             ClassifierStep s => new ClassifierJob(s, arena, plan, Math.Clamp(s.Linear.OutFeatures / 64, 1, TaskSplit.TasksPerWorker * workers)),
-            _ => throw new NotSupportedException($"the CPU backend has no job for {f.GetType().Name}"),
+            _ => throw new RexNetException(RexNetErrorCode.Internal, $"the CPU backend has no job for {f.GetType().Name}"),
         })).ToArray();
     }
 

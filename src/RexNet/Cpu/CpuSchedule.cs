@@ -90,7 +90,7 @@ internal static class CpuSchedule
                     fused.Add(new ClassifierStep(Take(linear)));
                     break;
                 default:
-                    throw new NotSupportedException($"the CPU backend has no fused op for {step.GetType().Name} '{step.Name}' here");
+                    throw new RexNetException(RexNetErrorCode.Internal, $"the CPU backend has no fused op for {step.GetType().Name} '{step.Name}' here");
             }
         }
         return fused;

@@ -19,7 +19,7 @@ internal sealed class DepthwiseWeights
     {
         if (weight.Length != channels * 9 || bias.Length != channels)
         {
-            throw new ArgumentException($"a depthwise 3x3 conv over {channels} channels needs {channels * 9} weights and {channels} biases");
+            throw new RexNetException(RexNetErrorCode.Internal, $"a depthwise 3x3 conv over {channels} channels needs {channels * 9} weights and {channels} biases");
         }
         Channels = channels;
         PaddedChannels = isa.PadChannels(channels);
@@ -61,7 +61,7 @@ internal static class DepthwiseKernel<TS, TV> where TS : struct, ISimd<TV> where
             bias.Length < vectors * vf || output.Length < (outW - 1) * outPitch + vectors * vf || (!sums.IsEmpty && sums.Length < vectors * vf) ||
             ModelSpec.ConvOutSize(inW, stride) != outW)
         {
-            throw new ArgumentException("depthwise row operands are smaller than the requested row");
+            throw new RexNetException(RexNetErrorCode.Internal, "depthwise row operands are smaller than the requested row");
         }
         var rows = new RowRefs(ref MemoryMarshal.GetReference(r0), ref MemoryMarshal.GetReference(r1), ref MemoryMarshal.GetReference(r2),
             inPitch, inW, stride, ref MemoryMarshal.GetReference(output), outPitch, outW);

@@ -22,7 +22,7 @@ internal static class Gemm<TS, TV> where TS : struct, ISimd<TV> where TV : struc
         int vf = TS.Width;
         if (w.VectorFloats != vf || v0 < 0 || v1 > w.Vectors || v0 >= v1 || pixels < 1)
         {
-            throw new ArgumentException($"GEMM over vectors [{v0}, {v1}) of {w.Vectors} ({w.VectorFloats} floats) does not fit {vf}-float vectors");
+            throw new RexNetException(RexNetErrorCode.Internal, $"GEMM over vectors [{v0}, {v1}) of {w.Vectors} ({w.VectorFloats} floats) does not fit {vf}-float vectors");
         }
         int lastColumn = w.K - 1;
         foreach (int o in offsets)
@@ -35,7 +35,7 @@ internal static class Gemm<TS, TV> where TS : struct, ISimd<TV> where TV : struc
             (pixels - 1) * ldy + (v1 - v0) * vf > y.Length ||
             (withResidual > v0 && (pixels - 1) * ldr + (withResidual - v0) * vf > residual.Length))
         {
-            throw new ArgumentException("GEMM operands are smaller than the requested block");
+            throw new RexNetException(RexNetErrorCode.Internal, "GEMM operands are smaller than the requested block");
         }
         switch (act)
         {

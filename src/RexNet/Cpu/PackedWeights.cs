@@ -26,7 +26,7 @@ internal sealed class PackedWeights
     {
         if (weight.Length != m * k || bias.Length != m || panelVectors < 1)
         {
-            throw new ArgumentException($"weights for a {m}x{k} GEMM need {m * k} weights and {m} biases, got {weight.Length} and {bias.Length}");
+            throw new RexNetException(RexNetErrorCode.Internal, $"weights for a {m}x{k} GEMM need {m * k} weights and {m} biases, got {weight.Length} and {bias.Length}");
         }
         M = m;
         K = k;
