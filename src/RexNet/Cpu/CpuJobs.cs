@@ -110,8 +110,8 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
 }
 
 /// <summary>The SE excitation per image: the squeeze's row sums to a mean, then fc1, ReLU, fc2, sigmoid.</summary>
-internal sealed class ExciteJob(ExciteStep s, CpuArena arena, Plan plan, int rows, int pixels)
-    : CpuJob(s.Name, plan.Tensors[s.Output].Shape.N)
+internal sealed class ExciteJob<TS, TV>(ExciteStep s, CpuArena arena, Plan plan, SeExcitation se, int rows, int pixels)
+    : CpuJob(s.Name, plan.Tensors[s.Output].Shape.N) where TS : struct, ISimd<TV> where TV : struct
 {
     private readonly AlignedFloats _sums = arena.Slot(s.Excite.Input), _gate = arena.Slot(s.Output);
     private readonly int _pitch = arena.Pitch(s.Output);
@@ -119,19 +119,15 @@ internal sealed class ExciteJob(ExciteStep s, CpuArena arena, Plan plan, int row
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(int task, int worker)
     {
-        var w = s.Excite.Weights;
-        Span<float> mean = Scratch[worker].Slice(0, w.Channels);
+        Span<float> mean = Scratch[worker].Slice(0, _pitch);
         ReadOnlySpan<float> sums = _sums.Slice(task * rows * _pitch, rows * _pitch);
         mean.Clear();
         for (int r = 0; r < rows; r++)
         {
-            TensorPrimitives.Add(mean, sums.Slice(r * _pitch, w.Channels), mean);
+            VectorLoops<TS, TV>.Add(sums.Slice(r * _pitch, _pitch), mean);
         }
-        TensorPrimitives.Multiply(mean, 1f / pixels, mean);
-        Span<float> gate = _gate.Slice(task * _pitch, _pitch);
-        gate[w.Channels..].Clear();
-        CpuOps.SeExcite(mean, 1, w.Channels, w.Reduced, w.Fc1Weight, w.Fc1Bias, w.Fc2Weight, w.Fc2Bias, gate,
-            Scratch[worker].Slice(w.Channels, w.Reduced));
+        VectorLoops<TS, TV>.Scale(mean, 1f / pixels);
+        se.Run<TS, TV>(mean, _gate.Slice(task * _pitch, _pitch), Scratch[worker].Slice(_pitch, s.Excite.Weights.Reduced));
     }
 }
 
@@ -210,7 +206,8 @@ internal sealed class PointwisePoolJob<TS, TV>(PointwisePoolStep s, CpuArena are
     }
 }
 
-internal sealed class ClassifierJob(ClassifierStep s, CpuArena arena, Plan plan, int tasks) : CpuJob(s.Name, tasks)
+internal sealed class ClassifierJob<TS, TV>(ClassifierStep s, CpuArena arena, Plan plan, int tasks) : CpuJob(s.Name, tasks)
+    where TS : struct, ISimd<TV> where TV : struct
 {
     private readonly AlignedFloats _x = arena.Slot(s.Linear.Input), _y = arena.Slot(s.Output);
     private readonly int _pitch = arena.Pitch(s.Linear.Input), _batch = plan.Tensors[s.Output].Shape.N;
@@ -221,7 +218,7 @@ internal sealed class ClassifierJob(ClassifierStep s, CpuArena arena, Plan plan,
         var l = s.Linear;
         int per = (l.OutFeatures + TaskCount - 1) / TaskCount;
         int first = Math.Min(l.OutFeatures, task * per);
-        CpuOps.LinearOutputs(_x.Span, _pitch, _batch, l.InFeatures, l.Weight, l.Bias, l.OutFeatures, _y.Span, first, Math.Min(per, l.OutFeatures - first));
+        CpuOps.LinearOutputs<TS, TV>(_x.Span, _pitch, _batch, l.InFeatures, l.Weight, l.Bias, l.OutFeatures, _y.Span, first, Math.Min(per, l.OutFeatures - first));
     }
 }
 
@@ -231,6 +228,7 @@ internal sealed class CpuJobs
     // Keyed by the weights, which plans for every batch size share.
     private readonly Dictionary<ConvWeights, PackedWeights> _gemm = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<ConvWeights, DepthwiseWeights> _depthwise = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<SeWeights, SeExcitation> _se = new(ReferenceEqualityComparer.Instance);
     private readonly VectorIsa _isa;
     private readonly int _panelVectors;
 
@@ -251,6 +249,9 @@ internal sealed class CpuJobs
                 case DepthwiseStep s:
                     _depthwise[s.Weights] = new DepthwiseWeights(s.Weights.Weight, s.Weights.Bias, s.Weights.OutChannels, isa);
                     break;
+                case SeExciteStep s:
+                    _se[s.Weights] = new SeExcitation(s.Weights, isa);
+                    break;
             }
         }
     }
@@ -270,11 +271,11 @@ internal sealed class CpuJobs
         {
             StemStep s => new StemJob<TS, TV>(s, arena, plan, _gemm[s.Conv.Weights], TaskSplit.Bands(Shape(s.Output).N, Shape(s.Output).H, workers)),
             ExpandDepthwiseStep s => CompileExpandDepthwise<TS, TV>(s, plan, arena, zeros, workers),
-            ExciteStep s => new ExciteJob(s, arena, plan, ExciteRows(plan, s), ExcitePixels(plan, s)),
+            ExciteStep s => new ExciteJob<TS, TV>(s, arena, plan, _se[s.Excite.Weights], ExciteRows(plan, s), ExcitePixels(plan, s)),
             ProjectStep s => new ProjectJob<TS, TV>(s, arena, plan, _gemm[s.Project.Weights],
                 TaskSplit.PixelRange(Shape(s.Output).N, Shape(s.Output).Spatial, TileRows(_gemm[s.Project.Weights]), workers)),
             PointwisePoolStep s => new PointwisePoolJob<TS, TV>(s, arena, plan, _gemm[s.Conv.Weights]),
-            ClassifierStep s => new ClassifierJob(s, arena, plan, Math.Clamp(s.Linear.OutFeatures / 64, 1, TaskSplit.TasksPerWorker * workers)),
+            ClassifierStep s => new ClassifierJob<TS, TV>(s, arena, plan, Math.Clamp(s.Linear.OutFeatures / 64, 1, TaskSplit.TasksPerWorker * workers)),
             _ => throw new RexNetException(RexNetErrorCode.Internal, $"the CPU backend has no job for {f.GetType().Name}"),
         })).ToArray();
     }
@@ -321,7 +322,7 @@ internal sealed class CpuJobs
             {
                 StemStep s => StemConv.ScratchLength(plan.Tensors[s.Conv.Input].Shape.C, plan.Tensors[s.Conv.Input].Shape.W, s.Conv.Stride),
                 ExpandDepthwiseStep s => 3 * plan.Tensors[s.Input].Shape.W * _panelVectors * vf,
-                ExciteStep s => s.Excite.Weights.Channels + s.Excite.Weights.Reduced,
+                ExciteStep s => _isa.PadChannels(s.Excite.Weights.Channels) + s.Excite.Weights.Reduced,
                 _ => 0,
             });
         }

@@ -1,6 +1,8 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RexNet.Model;
+using RexNet.Weights;
 
 namespace RexNet.Cpu;
 
@@ -157,21 +159,17 @@ internal static class CpuOps
 
     /// <summary>gate[b,:] = sigmoid(W2 relu(W1 pooled[b,:] + b1) + b2); W1 [rd, c], W2 [c, rd].</summary>
     public static void SeExcite(ReadOnlySpan<float> pooled, int n, int c, int rd, ReadOnlySpan<float> w1, ReadOnlySpan<float> b1,
-        ReadOnlySpan<float> w2, ReadOnlySpan<float> b2, Span<float> gate, Span<float> hidden)
+        ReadOnlySpan<float> w2, ReadOnlySpan<float> b2, Span<float> gate, Span<float> hidden, VectorIsa? isa = null)
     {
+        var vi = isa ?? VectorIsas.Best;
+        var se = new SeExcitation(new SeWeights(c, rd, w1.ToArray(), b1.ToArray(), w2.ToArray(), b2.ToArray()), vi);
+        var padded = new float[se.PaddedChannels];
+        var paddedGate = new float[se.PaddedChannels];
         for (int b = 0; b < n; b++)
         {
-            ReadOnlySpan<float> p = pooled.Slice(b * c, c);
-            for (int r = 0; r < rd; r++)
-            {
-                hidden[r] = MathF.Max(TensorPrimitives.Dot(w1.Slice(r * c, c), p) + b1[r], 0f);
-            }
-            Span<float> g = gate.Slice(b * c, c);
-            for (int o = 0; o < c; o++)
-            {
-                g[o] = TensorPrimitives.Dot(w2.Slice(o * rd, rd), hidden[..rd]) + b2[o];
-            }
-            TensorPrimitives.Sigmoid(g, g);
+            pooled.Slice(b * c, c).CopyTo(padded);
+            se.Run(vi, padded, paddedGate, hidden);
+            paddedGate.AsSpan(0, c).CopyTo(gate.Slice(b * c, c));
         }
     }
 
@@ -189,21 +187,36 @@ internal static class CpuOps
 
     /// <summary>y[b,o] = sum_i W[o,i] x[b,i] + bias[o]; W [out, in].</summary>
     public static void Linear(ReadOnlySpan<float> x, int n, int inFeatures, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        int outFeatures, Span<float> y) => LinearOutputs(x, inFeatures, n, inFeatures, weight, bias, outFeatures, y, 0, outFeatures);
+        int outFeatures, Span<float> y, VectorIsa? isa = null)
+    {
+        switch (isa ?? VectorIsas.Best)
+        {
+            case VectorIsa.Vector512:
+                LinearOutputs<Simd512, Vector512<float>>(x, inFeatures, n, inFeatures, weight, bias, outFeatures, y, 0, outFeatures);
+                break;
+            case VectorIsa.Vector256:
+                LinearOutputs<Simd256, Vector256<float>>(x, inFeatures, n, inFeatures, weight, bias, outFeatures, y, 0, outFeatures);
+                break;
+            default:
+                LinearOutputs<Simd128, Vector128<float>>(x, inFeatures, n, inFeatures, weight, bias, outFeatures, y, 0, outFeatures);
+                break;
+        }
+    }
 
     /// <summary>
     /// Outputs [first, first+count) of every image, image b's features at x[b * pitch]: each weight row is read
     /// once for the whole batch.
     /// </summary>
-    internal static void LinearOutputs(ReadOnlySpan<float> x, int pitch, int n, int inFeatures, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, int outFeatures, Span<float> y, int first, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void LinearOutputs<TS, TV>(ReadOnlySpan<float> x, int pitch, int n, int inFeatures, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, int outFeatures, Span<float> y, int first, int count) where TS : struct, ISimd<TV> where TV : struct
     {
         for (int o = first; o < first + count; o++)
         {
             ReadOnlySpan<float> row = weight.Slice(o * inFeatures, inFeatures);
             for (int b = 0; b < n; b++)
             {
-                y[b * outFeatures + o] = TensorPrimitives.Dot(row, x.Slice(b * pitch, inFeatures)) + bias[o];
+                y[b * outFeatures + o] = VectorLoops<TS, TV>.Dot(row, x.Slice(b * pitch, inFeatures)) + bias[o];
             }
         }
     }

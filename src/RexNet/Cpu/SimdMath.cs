@@ -44,6 +44,14 @@ internal static class SimdMath
         return TS.Multiply(m, TS.Reciprocal(TS.Add(ExpNegated<TS, TV>(x), TS.Broadcast(1f))));
     }
 
+    /// <summary>1 / (1 + e^-v), with v clamped to [-88, 87] for the exp (the result is then within 1e-38 of 0 or 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Sigmoid<TS, TV>(TV v) where TS : struct, ISimd<TV> where TV : struct
+    {
+        var x = TS.Min(TS.Broadcast(87f), TS.Max(TS.Broadcast(-88f), v));
+        return TS.Reciprocal(TS.Add(ExpNegated<TS, TV>(x), TS.Broadcast(1f)));
+    }
+
     /// <summary>
     /// e^-x for x in [-88, 87]: e^-x = 2^n e^-g with n = round(-x log2 e) and g = x + n ln2 (|g| &lt;= ln2/2),
     /// e^-g by the minimax polynomial with its odd coefficients negated.

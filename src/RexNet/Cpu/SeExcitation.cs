@@ -1,0 +1,78 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using RexNet.Weights;
+
+namespace RexNet.Cpu;
+
+/// <summary>
+/// SE excitation weights ready for the CPU, channels padded to whole vectors: fc1 as [reduced, channels],
+/// fc2 transposed to [reduced, channels], so that the second layer is one vector multiply-add over all
+/// channels per hidden unit instead of one short dot product per channel.
+/// </summary>
+internal sealed class SeExcitation
+{
+    private readonly float[] _fc1, _fc2Transposed, _fc1Bias, _fc2Bias;
+
+    public SeWeights Weights { get; }
+
+    /// <summary>Channels rounded up to whole vectors: the length of the pooled input and of the gate.</summary>
+    public int PaddedChannels { get; }
+
+    public SeExcitation(SeWeights weights, VectorIsa isa)
+    {
+        Weights = weights;
+        int c = weights.Channels, rd = weights.Reduced, cp = isa.PadChannels(c);
+        PaddedChannels = cp;
+        _fc1 = new float[rd * cp];
+        _fc2Transposed = new float[rd * cp];
+        _fc1Bias = weights.Fc1Bias.ToArray();
+        _fc2Bias = new float[cp];
+        weights.Fc2Bias.CopyTo(_fc2Bias, 0);
+        for (int r = 0; r < rd; r++)
+        {
+            weights.Fc1Weight.AsSpan(r * c, c).CopyTo(_fc1.AsSpan(r * cp));
+            for (int o = 0; o < c; o++)
+            {
+                _fc2Transposed[r * cp + o] = weights.Fc2Weight[o * rd + r];
+            }
+        }
+    }
+
+    /// <summary>
+    /// gate = sigmoid(W2 relu(W1 pooled + b1) + b2) for one image, pooled and gate <see cref="PaddedChannels"/>
+    /// long (pooled zero past the channels); hidden holds Reduced floats.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run<TS, TV>(ReadOnlySpan<float> pooled, Span<float> gate, Span<float> hidden) where TS : struct, ISimd<TV> where TV : struct
+    {
+        int cp = PaddedChannels, rd = Weights.Reduced;
+        for (int r = 0; r < rd; r++)
+        {
+            hidden[r] = MathF.Max(VectorLoops<TS, TV>.Dot(_fc1.AsSpan(r * cp, cp), pooled[..cp]) + _fc1Bias[r], 0f);
+        }
+        Span<float> g = gate[..cp];
+        _fc2Bias.CopyTo(g);
+        for (int r = 0; r < rd; r++)
+        {
+            VectorLoops<TS, TV>.MultiplyAdd(_fc2Transposed.AsSpan(r * cp, cp), hidden[r], g);
+        }
+        VectorLoops<TS, TV>.Sigmoid(g);
+    }
+
+    /// <summary><see cref="Run{TS,TV}"/> at a vector width chosen at run time.</summary>
+    public void Run(VectorIsa isa, ReadOnlySpan<float> pooled, Span<float> gate, Span<float> hidden)
+    {
+        switch (isa)
+        {
+            case VectorIsa.Vector512:
+                Run<Simd512, Vector512<float>>(pooled, gate, hidden);
+                break;
+            case VectorIsa.Vector256:
+                Run<Simd256, Vector256<float>>(pooled, gate, hidden);
+                break;
+            default:
+                Run<Simd128, Vector128<float>>(pooled, gate, hidden);
+                break;
+        }
+    }
+}
