@@ -49,6 +49,7 @@ internal sealed class CpuArena
             switch (schedule[i])
             {
                 case ExpandDepthwiseStep s:
+                    // With the projection fused in, only the block's output is written out.
                     Spatial(s.Output, i);
                     if (s.Squeeze is { } squeeze)
                     {
@@ -117,10 +118,10 @@ internal sealed class CpuArena
     public static IEnumerable<int> InputsOf(FusedStep step) => step switch
     {
         StemStep s => [s.Conv.Input],
+        ExpandDepthwiseStep { Project.Residual: >= 0 } s => [s.Input, s.Project.Residual],
         ExpandDepthwiseStep s => [s.Input],
         ExciteStep s => [s.Excite.Input],
-        ProjectStep { Scale: { } scale } s => s.Project.Residual >= 0 ? [scale.Input, scale.Gate, s.Project.Residual] : [scale.Input, scale.Gate],
-        ProjectStep s => s.Project.Residual >= 0 ? [s.Project.Input, s.Project.Residual] : [s.Project.Input],
+        ProjectStep s => s.Project.Residual >= 0 ? [s.Scale.Input, s.Scale.Gate, s.Project.Residual] : [s.Scale.Input, s.Scale.Gate],
         PointwisePoolStep s => [s.Conv.Input],
         ClassifierStep s => [s.Linear.Input],
         _ => throw new RexNetException(RexNetErrorCode.Internal, $"no inputs known for {step.GetType().Name}"),

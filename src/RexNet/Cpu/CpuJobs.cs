@@ -47,19 +47,20 @@ internal sealed class StemJob<TS, TV>(StemStep s, CpuArena arena, Plan plan, Pac
 /// <summary>
 /// Per task, one image's output rows [oy0, oy1) of a group of channel vectors: each output row needs input
 /// rows oy*s-1..oy*s+1 of the expanded tensor, which are computed into a three-row ring as they come in.
+/// With the block's projection fused in (no SE), the group is every channel and each depthwise row goes
+/// through the projection, with its residual, while it is still in L1.
 /// </summary>
 internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena arena, Plan plan, PackedWeights? expand,
-    DepthwiseWeights dw, AlignedFloats zeros, int groupVectors, int bands)
-    : CpuJob(s.Name, plan.Tensors[s.Output].Shape.N * bands * ((dw.PaddedChannels / TS.Width + groupVectors - 1) / groupVectors))
+    DepthwiseWeights dw, PackedWeights? project, AlignedFloats zeros, int groupVectors, int bands)
+    : CpuJob(s.Name, plan.Tensors[s.Input].Shape.N * bands * ((dw.PaddedChannels / TS.Width + groupVectors - 1) / groupVectors))
     where TS : struct, ISimd<TV> where TV : struct
 {
-    private readonly TensorShape _in = plan.Tensors[s.Input].Shape, _out = plan.Tensors[s.Output].Shape;
+    private readonly TensorShape _in = plan.Tensors[s.Input].Shape, _out = plan.Tensors[s.Depthwise.Output].Shape;
     private readonly AlignedFloats _x = arena.Slot(s.Input), _y = arena.Slot(s.Output);
     private readonly AlignedFloats? _sums = s.Squeeze is null ? null : arena.Slot(s.Squeeze.Output);
+    private readonly AlignedFloats? _residual = s.Project is { Residual: >= 0 } p ? arena.Slot(p.Residual) : null;
     private readonly int _inPitch = arena.Pitch(s.Input), _pitch = arena.Pitch(s.Output);
     private readonly int _groups = (dw.PaddedChannels / TS.Width + groupVectors - 1) / groupVectors;
-
-    public static int ScratchLength(int inW, int groupVectors) => 3 * inW * groupVectors * TS.Width;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(int task, int worker)
@@ -71,6 +72,7 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
         int oy0 = rest % bands * rowsPerBand, oy1 = Math.Min(_out.H, oy0 + rowsPerBand);
         int width = (v1 - v0) * vf, inRow = _in.W * _inPitch;
         var ring = Scratch[worker].Slice(0, 3 * _in.W * width);
+        var dwRow = project is null ? default : Scratch[worker].Slice(3 * _in.W * width, _out.W * width);
         Span<int> ringRow = stackalloc int[3] { -1, -1, -1 };
         for (int oy = oy0; oy < oy1; oy++)
         {
@@ -88,8 +90,15 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
             DepthwiseKernel<TS, TV>.Row(InputRow(n, iy0, v0, ring, width), InputRow(n, iy0 + 1, v0, ring, width),
                 InputRow(n, iy0 + 2, v0, ring, width), expand is null ? _inPitch : width, _in.W, stride,
                 dw.Taps.Slice(v0 * vf), dw.PaddedChannels, dw.Bias.Slice(v0 * vf), v1 - v0,
-                _y.Slice(outRow + v0 * vf), _pitch, _out.W, s.Depthwise.Activation,
+                project is null ? _y.Slice(outRow + v0 * vf) : dwRow, project is null ? _pitch : width, _out.W, s.Depthwise.Activation,
                 _sums is null ? default : _sums.Slice((n * _out.H + oy) * _pitch + v0 * vf, width));
+            if (project is not null)
+            {
+                int residualPitch = _residual is null ? 0 : arena.Pitch(s.Project!.Residual);
+                Gemm<TS, TV>.Run(dwRow, width, default, _out.W, project, 0, project.Vectors, _y.Slice(outRow, _out.W * _pitch), _pitch,
+                    s.Project!.Activation, _residual is null ? default : _residual.Slice((n * _out.H + oy) * _out.W * residualPitch, _out.W * residualPitch),
+                    residualPitch, residualPitch / vf);
+            }
         }
     }
 
@@ -131,7 +140,7 @@ internal sealed class ExciteJob<TS, TV>(ExciteStep s, CpuArena arena, Plan plan,
     }
 }
 
-/// <summary>Per task, one image's pixel range: the SE scale + ReLU6 in place (with SE), then the 1x1 conv and its residual.</summary>
+/// <summary>Per task, one image's pixel range: the SE scale + ReLU6 in place, then the 1x1 conv and its residual.</summary>
 internal sealed class ProjectJob<TS, TV>(ProjectStep s, CpuArena arena, Plan plan, PackedWeights weights, int range)
     : CpuJob(s.Name, plan.Tensors[s.Output].Shape.N * ((plan.Tensors[s.Output].Shape.Spatial + range - 1) / range))
     where TS : struct, ISimd<TV> where TV : struct
@@ -139,7 +148,7 @@ internal sealed class ProjectJob<TS, TV>(ProjectStep s, CpuArena arena, Plan pla
     private readonly int _pixels = plan.Tensors[s.Output].Shape.Spatial;
     private readonly int _ranges = (plan.Tensors[s.Output].Shape.Spatial + range - 1) / range;
     private readonly AlignedFloats _x = arena.Slot(s.Input), _y = arena.Slot(s.Output);
-    private readonly AlignedFloats? _gate = s.Scale is null ? null : arena.Slot(s.Scale.Gate);
+    private readonly AlignedFloats _gate = arena.Slot(s.Scale.Gate);
     private readonly AlignedFloats? _residual = s.Project.Residual < 0 ? null : arena.Slot(s.Project.Residual);
     private readonly int _inPitch = arena.Pitch(s.Input), _pitch = arena.Pitch(s.Output);
     private readonly int _residualPitch = s.Project.Residual < 0 ? 0 : arena.Pitch(s.Project.Residual);
@@ -149,10 +158,7 @@ internal sealed class ProjectJob<TS, TV>(ProjectStep s, CpuArena arena, Plan pla
     {
         int n = task / _ranges, p0 = task % _ranges * range, count = Math.Min(range, _pixels - p0);
         var x = _x.Slice((n * _pixels + p0) * _inPitch, count * _inPitch);
-        if (_gate is not null)
-        {
-            ScaleRelu6(x, count, _gate.Slice(n * _inPitch, _inPitch));
-        }
+        ScaleRelu6(x, count, _gate.Slice(n * _inPitch, _inPitch));
         var residual = _residual is null ? default : _residual.Slice((n * _pixels + p0) * _residualPitch, count * _residualPitch);
         int residualVectors = _residual is null ? 0 : _residualPitch / TS.Width;
         Gemm<TS, TV>.Run(x, _inPitch, default, count, weights, 0, weights.Vectors, _y.Slice((n * _pixels + p0) * _pitch, count * _pitch),
@@ -284,11 +290,13 @@ internal sealed class CpuJobs
         where TS : struct, ISimd<TV> where TV : struct
     {
         var input = plan.Tensors[s.Input].Shape;
-        var output = plan.Tensors[s.Output].Shape;
+        var output = plan.Tensors[s.Depthwise.Output].Shape;
         var dw = _depthwise[s.Depthwise.Weights];
+        var project = s.Project is null ? null : _gemm[s.Project.Weights];
         var (group, bands) = TaskSplit.ExpandDepthwise(output.N, dw.PaddedChannels / TS.Width, _panelVectors, input.H, input.W,
-            output.H, output.W, s.Depthwise.Stride, s.Expand?.Weights.InChannelsPerGroup ?? 0, workers);
-        return new ExpandDepthwiseJob<TS, TV>(s, arena, plan, s.Expand is null ? null : _gemm[s.Expand.Weights], dw, zeros, group, bands);
+            output.H, output.W, s.Depthwise.Stride, s.Expand?.Weights.InChannelsPerGroup ?? 0, workers,
+            s.Project?.Weights.InChannelsPerGroup ?? 0, project?.Vectors ?? 0);
+        return new ExpandDepthwiseJob<TS, TV>(s, arena, plan, s.Expand is null ? null : _gemm[s.Expand.Weights], dw, project, zeros, group, bands);
     }
 
     private static int ExciteRows(Plan plan, ExciteStep s) => plan.Tensors[SqueezedTensor(plan, s)].Shape.H;
@@ -321,7 +329,9 @@ internal sealed class CpuJobs
             length = Math.Max(length, f switch
             {
                 StemStep s => StemConv.ScratchLength(plan.Tensors[s.Conv.Input].Shape.C, plan.Tensors[s.Conv.Input].Shape.W, s.Conv.Stride),
-                ExpandDepthwiseStep s => 3 * plan.Tensors[s.Input].Shape.W * _panelVectors * vf,
+                // The ring of three expanded rows, and with the projection one depthwise output row.
+                ExpandDepthwiseStep s => (3 * plan.Tensors[s.Input].Shape.W + (s.Project is null ? 0 : plan.Tensors[s.Depthwise.Output].Shape.W)) *
+                    GroupFloats(s),
                 ExciteStep s => _isa.PadChannels(s.Excite.Weights.Channels) + s.Excite.Weights.Reduced,
                 _ => 0,
             });
@@ -329,14 +339,17 @@ internal sealed class CpuJobs
         return length;
     }
 
+    /// <summary>The widest channel group an expand + depthwise task takes: a panel, or every channel with the projection fused in.</summary>
+    private int GroupFloats(ExpandDepthwiseStep s) =>
+        s.Project is null ? _panelVectors * _isa.Floats() : _isa.PadChannels(s.Depthwise.Weights.OutChannels);
+
     /// <summary>Floats of zeros the depthwise rows outside the image read: the longest input row any of them reads.</summary>
     public int ZeroRowLength(Plan plan, IReadOnlyList<FusedStep> schedule, CpuArena arena)
     {
         int length = 0;
         foreach (var s in schedule.OfType<ExpandDepthwiseStep>())
         {
-            var input = plan.Tensors[s.Input].Shape;
-            length = Math.Max(length, input.W * Math.Max(arena.Pitch(s.Input), _panelVectors * _isa.Floats()));
+            length = Math.Max(length, plan.Tensors[s.Input].Shape.W * Math.Max(arena.Pitch(s.Input), GroupFloats(s)));
         }
         return length;
     }

@@ -13,24 +13,25 @@ internal abstract record FusedStep(string Name, IReadOnlyList<PlanStep> Steps, i
 internal sealed record StemStep(ConvStep Conv) : FusedStep(Conv.Name, [Conv], Conv.Output);
 
 /// <summary>
-/// Optional 1x1 expansion (+ SiLU), the depthwise conv, and, when the block has SE, the squeeze's channel
-/// sums: the expanded tensor only ever exists a few rows at a time.
+/// Optional 1x1 expansion (+ SiLU), the depthwise conv, and then either, with SE, the squeeze's channel sums,
+/// or, without, the whole block's projection (<see cref="Project"/>): the expanded tensor only ever exists a
+/// few rows at a time, and in a block without SE neither does the depthwise output.
 /// </summary>
-internal sealed record ExpandDepthwiseStep(PointwiseStep? Expand, DepthwiseStep Depthwise, ChannelMeanStep? Squeeze)
-    : FusedStep(Depthwise.Name, Squeeze is null ? Expand is null ? [Depthwise] : [Expand, Depthwise] :
-        Expand is null ? [Depthwise, Squeeze] : [Expand, Depthwise, Squeeze], Depthwise.Output)
+internal sealed record ExpandDepthwiseStep(PointwiseStep? Expand, DepthwiseStep Depthwise, ChannelMeanStep? Squeeze, PointwiseStep? Project)
+    : FusedStep(Depthwise.Name, StepsOf(Expand, Depthwise, Squeeze, Project), Project?.Output ?? Depthwise.Output)
 {
     public int Input => Expand?.Input ?? Depthwise.Input;
+
+    private static PlanStep[] StepsOf(params PlanStep?[] steps) => steps.OfType<PlanStep>().ToArray();
 }
 
 /// <summary>The SE excitation, from the squeeze's channel sums to the gate.</summary>
 internal sealed record ExciteStep(SeExciteStep Excite) : FusedStep(Excite.Name, [Excite], Excite.Output);
 
-/// <summary>Optional SE scale + ReLU6 (applied in place), then the projection 1x1 conv with its partial residual.</summary>
-internal sealed record ProjectStep(ScaleRelu6Step? Scale, PointwiseStep Project)
-    : FusedStep(Project.Name, Scale is null ? [Project] : [Scale, Project], Project.Output)
+/// <summary>The SE scale + ReLU6 (applied in place), then the projection 1x1 conv with its partial residual.</summary>
+internal sealed record ProjectStep(ScaleRelu6Step Scale, PointwiseStep Project) : FusedStep(Project.Name, [Scale, Project], Project.Output)
 {
-    public int Input => Scale?.Input ?? Project.Input;
+    public int Input => Scale.Input;
 }
 
 /// <summary>The final 1x1 conv (+ SiLU) and the global average pool over its output.</summary>
@@ -55,6 +56,12 @@ internal static class CpuSchedule
             return s;
         }
 
+        ExpandDepthwiseStep Depthwise(PointwiseStep? expand, DepthwiseStep dw)
+        {
+            var squeeze = Next<ChannelMeanStep>(m => m.Input == dw.Output);
+            return new ExpandDepthwiseStep(expand, dw, squeeze, squeeze is null ? Next<PointwiseStep>(p => p.Input == dw.Output) : null);
+        }
+
         while (i < steps.Count)
         {
             var step = steps[i];
@@ -65,12 +72,10 @@ internal static class CpuSchedule
                     break;
                 case PointwiseStep pw when i + 1 < steps.Count && steps[i + 1] is DepthwiseStep dw && dw.Input == pw.Output && pw.Residual < 0:
                     Take(pw);
-                    Take(dw);
-                    fused.Add(new ExpandDepthwiseStep(pw, dw, Next<ChannelMeanStep>(m => m.Input == dw.Output)));
+                    fused.Add(Depthwise(pw, Take(dw)));
                     break;
                 case DepthwiseStep dw:
-                    Take(dw);
-                    fused.Add(new ExpandDepthwiseStep(null, dw, Next<ChannelMeanStep>(m => m.Input == dw.Output)));
+                    fused.Add(Depthwise(null, Take(dw)));
                     break;
                 case SeExciteStep excite:
                     fused.Add(new ExciteStep(Take(excite)));
@@ -82,9 +87,6 @@ internal static class CpuSchedule
                 case PointwiseStep pw when i + 1 < steps.Count && steps[i + 1] is ChannelMeanStep pool && pool.Input == pw.Output && pw.Residual < 0:
                     Take(pw);
                     fused.Add(new PointwisePoolStep(pw, Take(pool)));
-                    break;
-                case PointwiseStep pw:
-                    fused.Add(new ProjectStep(null, Take(pw)));
                     break;
                 case LinearStep linear:
                     fused.Add(new ClassifierStep(Take(linear)));

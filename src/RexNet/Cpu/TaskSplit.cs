@@ -14,18 +14,20 @@ internal static class TaskSplit
     private const double TaskOverhead = 20_000;
 
     /// <summary>
-    /// Channel groups (of <paramref name="groupVectors"/> vectors) and row bands for an expand + depthwise step:
-    /// each band recomputes the expanded rows its edge needs, so bands cost extra, and groups of one vector run
-    /// the GEMM in its narrowest tile. Picks the cut whose simulated schedule on the workers ends first.
+    /// Channel groups (of GroupVectors vectors) and row bands for an expand + depthwise step: each band
+    /// recomputes the expanded rows its edge needs, so bands cost extra, and groups of one vector run the GEMM in
+    /// its narrowest tile. With the projection fused in (<paramref name="projectK"/> > 0, its output vectors
+    /// <paramref name="projectVectors"/>) the group is every channel. Picks the cut whose simulated schedule on
+    /// the workers ends first.
     /// </summary>
     public static (int GroupVectors, int Bands) ExpandDepthwise(int batch, int vectors, int panelVectors, int inH, int inW, int outH, int outW,
-        int stride, int expandK, int workers)
+        int stride, int expandK, int workers, int projectK = 0, int projectVectors = 0)
     {
         (int, int) best = (Math.Min(panelVectors, vectors), 1);
         double bestTime = double.MaxValue;
-        for (int g = panelVectors; g >= 1; g--)
+        for (int g = projectK > 0 ? vectors : panelVectors; g >= 1; g--)
         {
-            if (panelVectors % g != 0 || (g < panelVectors && g >= vectors))
+            if (projectK > 0 ? g != vectors : panelVectors % g != 0 || (g < panelVectors && g >= vectors))
             {
                 continue;
             }
@@ -52,7 +54,8 @@ internal static class TaskSplit
                             }
                             int iy0 = Math.Max(0, oy0 * stride - 1), iy1 = Math.Min(inH, (oy1 - 1) * stride + 2);
                             double expand = expandK > 0 ? (iy1 - iy0) * (double)inW * expandK * (g == 1 && panelVectors > 1 ? 1.1 : 1.0) : 0;
-                            costs.Add(TaskOverhead + gv * (expand + (oy1 - oy0) * (double)outW * 9));
+                            double project = (oy1 - oy0) * (double)outW * projectK * projectVectors;
+                            costs.Add(TaskOverhead + gv * (expand + (oy1 - oy0) * (double)outW * 9) + project);
                         }
                     }
                 }

@@ -15,10 +15,15 @@ public class CpuScheduleTests
         var plan = Plan.Build(RandomInit.CreateFolded(ModelSpec.FromZoo(model), 1), batch, h, w);
         var schedule = CpuSchedule.Fuse(plan);
         Assert.Equal(plan.Steps, schedule.SelectMany(f => f.Steps));
-        // One stem, then per block one expand+depthwise step, an excitation with SE and one projection; then the head.
+        // One stem; per block one expand+depthwise step that, without SE, includes the projection, and with SE an
+        // excitation and a projection; then the head.
         var blocks = plan.Model.Spec.Blocks;
-        Assert.Equal(1 + 2 * blocks.Count + blocks.Count(b => b.HasSe) + 2, schedule.Count);
-        Assert.All(schedule.OfType<ExpandDepthwiseStep>(), s => Assert.Equal(s.Squeeze is not null, s.Depthwise.Activation == Activation.None));
+        Assert.Equal(1 + blocks.Count + 2 * blocks.Count(b => b.HasSe) + 2, schedule.Count);
+        Assert.All(schedule.OfType<ExpandDepthwiseStep>(), s =>
+        {
+            Assert.Equal(s.Squeeze is not null, s.Depthwise.Activation == Activation.None);
+            Assert.Equal(s.Squeeze is null, s.Project is not null);
+        });
     }
 
     [Fact]
@@ -32,7 +37,8 @@ public class CpuScheduleTests
         {
             Assert.False(arena.Tensors.ContainsKey(s.Expand!.Output), $"{s.Expand.Name} was written out");
         }
-        Assert.All(schedule.OfType<ProjectStep>().Where(s => s.Scale is not null), s => Assert.False(arena.Tensors.ContainsKey(s.Scale!.Output)));
+        Assert.All(schedule.OfType<ProjectStep>(), s => Assert.False(arena.Tensors.ContainsKey(s.Scale.Output)));
+        Assert.All(schedule.OfType<ExpandDepthwiseStep>().Where(s => s.Project is not null), s => Assert.False(arena.Tensors.ContainsKey(s.Depthwise.Output)));
 
         var written = new Dictionary<int, int>();
         var lastRead = new Dictionary<int, int>();
