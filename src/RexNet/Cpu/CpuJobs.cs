@@ -45,10 +45,12 @@ internal sealed class StemJob<TS, TV>(StemStep s, CpuArena arena, Plan plan, Pac
 }
 
 /// <summary>
-/// Per task, one image's output rows [oy0, oy1) of a group of channel vectors: each output row needs input
-/// rows oy*s-1..oy*s+1 of the expanded tensor, which are computed into a three-row ring as they come in.
-/// With the block's projection fused in (no SE), the group is every channel and each depthwise row goes
-/// through the projection, with its residual, while it is still in L1.
+/// Per task, one image's output rows [oy0, oy1) of a group of channel vectors. Each output row needs input rows
+/// oy*s-1..oy*s+1 of the expanded tensor: when all the rows the task needs fit in <see cref="TaskSplit.PlaneFloats"/>,
+/// they are expanded by one GEMM call up front (whole tiles over the whole plane, which matters at 14x14 and
+/// 7x7); otherwise into a three-row ring as they come in. With the block's projection fused in (no SE), the
+/// group is every channel and each depthwise row goes through the projection, with its residual, while it is
+/// still in L1.
 /// </summary>
 internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena arena, Plan plan, PackedWeights? expand,
     DepthwiseWeights dw, PackedWeights? project, AlignedFloats zeros, int groupVectors, int bands)
@@ -71,24 +73,33 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
         int rowsPerBand = (_out.H + bands - 1) / bands;
         int oy0 = rest % bands * rowsPerBand, oy1 = Math.Min(_out.H, oy0 + rowsPerBand);
         int width = (v1 - v0) * vf, inRow = _in.W * _inPitch;
-        var ring = Scratch[worker].Slice(0, 3 * _in.W * width);
-        var dwRow = project is null ? default : Scratch[worker].Slice(3 * _in.W * width, _out.W * width);
+        int kept = TaskSplit.RowsKept(_in.H, _in.W, _out.H, stride, bands, groupVectors * vf);
+        var rows = Scratch[worker].Slice(0, kept * _in.W * width);
+        var dwRow = project is null ? default : Scratch[worker].Slice(kept * _in.W * width, _out.W * width);
+        // Input rows [first, last) of this band; with the whole band kept, row iy sits at slot iy - first.
+        int first = Math.Max(0, oy0 * stride - 1), last = Math.Min(_in.H, (oy1 - 1) * stride + 2);
+        bool ring = kept < last - first;
+        if (expand is not null && !ring)
+        {
+            Gemm<TS, TV>.Run(_x.Slice((n * _in.H + first) * inRow, (last - first) * inRow), _inPitch, default, (last - first) * _in.W,
+                expand, v0, v1, rows, width, s.Expand!.Activation);
+        }
         Span<int> ringRow = stackalloc int[3] { -1, -1, -1 };
         for (int oy = oy0; oy < oy1; oy++)
         {
             int iy0 = oy * stride - 1;
-            for (int iy = Math.Max(0, iy0); iy < Math.Min(_in.H, iy0 + 3); iy++)
+            for (int iy = Math.Max(0, iy0); ring && iy < Math.Min(_in.H, iy0 + 3); iy++)
             {
                 if (expand is not null && ringRow[iy % 3] != iy)
                 {
                     Gemm<TS, TV>.Run(_x.Slice((n * _in.H + iy) * inRow, inRow), _inPitch, default, _in.W, expand, v0, v1,
-                        ring.Slice(iy % 3 * _in.W * width, _in.W * width), width, s.Expand!.Activation);
+                        rows.Slice(iy % 3 * _in.W * width, _in.W * width), width, s.Expand!.Activation);
                     ringRow[iy % 3] = iy;
                 }
             }
             int outRow = (n * _out.H + oy) * _out.W * _pitch;
-            DepthwiseKernel<TS, TV>.Row(InputRow(n, iy0, v0, ring, width), InputRow(n, iy0 + 1, v0, ring, width),
-                InputRow(n, iy0 + 2, v0, ring, width), expand is null ? _inPitch : width, _in.W, stride,
+            DepthwiseKernel<TS, TV>.Row(InputRow(n, iy0, v0, rows, width, ring, first), InputRow(n, iy0 + 1, v0, rows, width, ring, first),
+                InputRow(n, iy0 + 2, v0, rows, width, ring, first), expand is null ? _inPitch : width, _in.W, stride,
                 dw.Taps.Slice(v0 * vf), dw.PaddedChannels, dw.Bias.Slice(v0 * vf), v1 - v0,
                 project is null ? _y.Slice(outRow + v0 * vf) : dwRow, project is null ? _pitch : width, _out.W, s.Depthwise.Activation,
                 _sums is null ? default : _sums.Slice((n * _out.H + oy) * _pitch + v0 * vf, width));
@@ -102,8 +113,8 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
         }
     }
 
-    /// <summary>Input row iy of the group: from the ring, straight from the input without an expansion, or zeros outside.</summary>
-    private ReadOnlySpan<float> InputRow(int n, int iy, int v0, Span<float> ring, int width)
+    /// <summary>Input row iy of the group: from the kept rows, straight from the input without an expansion, or zeros outside.</summary>
+    private ReadOnlySpan<float> InputRow(int n, int iy, int v0, Span<float> rows, int width, bool ring, int first)
     {
         if ((uint)iy >= (uint)_in.H)
         {
@@ -111,7 +122,7 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
         }
         if (expand is not null)
         {
-            return ring.Slice(iy % 3 * _in.W * width, _in.W * width);
+            return rows.Slice((ring ? iy % 3 : iy - first) * _in.W * width, _in.W * width);
         }
         int start = (n * _in.H + iy) * _in.W * _inPitch + v0 * TS.Width;
         return _x.Slice(start, (_in.W - 1) * _inPitch + width);
@@ -329,9 +340,9 @@ internal sealed class CpuJobs
             length = Math.Max(length, f switch
             {
                 StemStep s => StemConv.ScratchLength(plan.Tensors[s.Conv.Input].Shape.C, plan.Tensors[s.Conv.Input].Shape.W, s.Conv.Stride),
-                // The ring of three expanded rows, and with the projection one depthwise output row.
-                ExpandDepthwiseStep s => (3 * plan.Tensors[s.Input].Shape.W + (s.Project is null ? 0 : plan.Tensors[s.Depthwise.Output].Shape.W)) *
-                    GroupFloats(s),
+                // The expanded rows kept (a ring of three, or at most PlaneFloats), and with the projection one depthwise output row.
+                ExpandDepthwiseStep s => Math.Max(3 * plan.Tensors[s.Input].Shape.W * GroupFloats(s), TaskSplit.PlaneFloats) +
+                    (s.Project is null ? 0 : plan.Tensors[s.Depthwise.Output].Shape.W * GroupFloats(s)),
                 ExciteStep s => _isa.PadChannels(s.Excite.Weights.Channels) + s.Excite.Weights.Reduced,
                 _ => 0,
             });

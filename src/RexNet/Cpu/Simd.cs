@@ -18,6 +18,9 @@ internal interface ISimd<TVec> where TVec : struct
     static abstract void Store(TVec value, ref float destination);
     static abstract TVec Broadcast(float value);
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec addend);
+
+    /// <summary>addend - a * b, fused.</summary>
+    static abstract TVec MultiplyAddNegated(TVec a, TVec b, TVec addend);
     static abstract TVec Add(TVec a, TVec b);
     static abstract TVec Multiply(TVec a, TVec b);
 
@@ -47,6 +50,9 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> addend) =>
         Vector512.FusedMultiplyAdd(a, b, addend);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAddNegated(Vector512<float> a, Vector512<float> b, Vector512<float> addend) =>
+        Avx512F.FusedMultiplyAddNegated(a, b, addend);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -80,6 +86,9 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> addend) =>
         Vector256.FusedMultiplyAdd(a, b, addend);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAddNegated(Vector256<float> a, Vector256<float> b, Vector256<float> addend) =>
+        Fma.IsSupported ? Fma.MultiplyAddNegated(a, b, addend) : Vector256.FusedMultiplyAdd(-a, b, addend);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -123,6 +132,10 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> addend) =>
         Vector128.FusedMultiplyAdd(a, b, addend);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAddNegated(Vector128<float> a, Vector128<float> b, Vector128<float> addend) =>
+        Fma.IsSupported ? Fma.MultiplyAddNegated(a, b, addend) :
+        AdvSimd.IsSupported ? AdvSimd.FusedMultiplySubtract(addend, a, b) : Vector128.FusedMultiplyAdd(-a, b, addend);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -75,7 +75,7 @@ internal static class SimdMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV NewtonStep<TS, TV>(TV a, TV r) where TS : struct, ISimd<TV> where TV : struct
     {
-        var e = TS.MultiplyAdd(TS.Multiply(a, TS.Broadcast(-1f)), r, TS.Broadcast(1f));
+        var e = TS.MultiplyAddNegated(a, r, TS.Broadcast(1f));
         return TS.MultiplyAdd(r, e, r);
     }
 }

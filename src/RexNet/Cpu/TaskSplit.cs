@@ -10,6 +10,17 @@ internal static class TaskSplit
     /// <summary>Tasks we aim for per worker, so that dynamic scheduling evens out unequal tasks.</summary>
     public const int TasksPerWorker = 3;
 
+    /// <summary>The most floats of expanded rows an expand + depthwise task computes in one go (256 KiB, a quarter of a Zen 4/5 L2).</summary>
+    public const int PlaneFloats = 64 * 1024;
+
+    /// <summary>Rows of expanded input an expand + depthwise task keeps: all it needs when they fit, else a ring of three.</summary>
+    public static int RowsKept(int inH, int inW, int outH, int stride, int bands, int groupFloats)
+    {
+        int rowsPerBand = (outH + bands - 1) / bands;
+        int needed = Math.Min(inH, (rowsPerBand - 1) * stride + 3);
+        return needed * inW * groupFloats <= PlaneFloats ? needed : 3;
+    }
+
     /// <summary>Cost of dispatching one task, in the multiply-adds of the cost models below.</summary>
     private const double TaskOverhead = 20_000;
 
