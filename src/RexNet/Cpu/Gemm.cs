@@ -64,13 +64,28 @@ internal static class Gemm<TS, TV> where TS : struct, ISimd<TV> where TV : struc
         bool indexed = !offsets.IsEmpty;
         bool wide = w.PanelVectors >= 4;
         int vf = TS.Width;
+        // A deep K is cut into blocks whose weights stay in L1 while every pixel tile of the panel passes.
+        int kBlock = indexed || w.K <= 2 * KBlock ? w.K : KBlock;
         for (int v = v0; v < v1;)
         {
             int nv = Math.Min(w.VectorsLeftInPanel(v), v1 - v);
             var (offset, ldw) = w.Locate(v);
-            var p = new PanelArgs(ref xRef, ldx, ref offRef, pixels, ref Unsafe.Add(ref wRef, offset), ldw, w.K,
-                ref Unsafe.Add(ref yRef, (v - v0) * vf), ldy, ref Unsafe.Add(ref bRef, v * vf),
-                ref Unsafe.Add(ref rRef, (v - v0) * vf), ldr, residualVectors - v);
+            for (int k0 = 0; k0 < w.K; k0 += kBlock)
+            {
+                var p = new PanelArgs(ref Unsafe.Add(ref xRef, k0), ldx, ref offRef, pixels, ref Unsafe.Add(ref wRef, offset + k0 * ldw), ldw,
+                    Math.Min(kBlock, w.K - k0), ref Unsafe.Add(ref yRef, (v - v0) * vf), ldy, ref Unsafe.Add(ref bRef, v * vf),
+                    ref Unsafe.Add(ref rRef, (v - v0) * vf), ldr, residualVectors - v, k0 > 0, k0 + kBlock >= w.K);
+                Dispatch<TAct>(p, nv, wide, indexed);
+            }
+            v += Math.Min(nv, 4);
+        }
+    }
+
+    /// <summary>Multiply-adds over k in blocks of this many when K is deeper than twice it: 192 k of a 4-vector panel of 512-bit vectors is 48 KiB.</summary>
+    private const int KBlock = 192;
+
+    private static void Dispatch<TAct>(PanelArgs p, int nv, bool wide, bool indexed) where TAct : struct, IActivation
+    {
             switch (nv, wide, indexed)
             {
                 case (>= 4, _, false): Panel<TAct, Tile6x4, Tile1x4, ContiguousColumns>(p); break;
@@ -88,14 +103,14 @@ internal static class Gemm<TS, TV> where TS : struct, ISimd<TV> where TV : struc
                 case (_, false, false): Panel<TAct, Tile12x1, Tile1x1, ContiguousColumns>(p); break;
                 case (_, false, true): Panel<TAct, Tile12x1, Tile1x1, IndexedColumns>(p); break;
             }
-            v += Math.Min(nv, 4);
-        }
     }
 
     /// <summary>One panel of output vectors over every pixel, positioned at the panel's first vector.</summary>
     private readonly ref struct PanelArgs(ref float x, nint ldx, ref int offsets, int pixels, ref float w, nint ldw, int k,
-        ref float y, nint ldy, ref float bias, ref float residual, nint ldr, int residualVectors)
+        ref float y, nint ldy, ref float bias, ref float residual, nint ldr, int residualVectors, bool accumulate, bool last)
     {
+        /// <summary>Whether this block of k adds to what the earlier blocks stored, and whether the epilogue follows it.</summary>
+        public readonly bool Accumulate = accumulate, Last = last;
         public readonly ref float X = ref x;
         public readonly ref int Offsets = ref offsets;
         public readonly ref float W = ref w;
@@ -122,8 +137,8 @@ internal static class Gemm<TS, TV> where TS : struct, ISimd<TV> where TV : struc
             return;
         }
         // A 1-row tile does about 4/5 of a full tile's work per row: past that, recompute a whole tile that
-        // overlaps the last one (same values, so idempotent) instead.
-        if (a.Pixels >= mr && rest * 5 >= mr * 4)
+        // overlaps the last one (same values, so idempotent) instead, unless k comes in blocks (which accumulate).
+        if (a.Pixels >= mr && rest * 5 >= mr * 4 && a.Last && !a.Accumulate)
         {
             TileAndEpilogue<TAct, TT, TA>(a, a.Pixels - mr);
             return;
@@ -139,8 +154,11 @@ internal static class Gemm<TS, TV> where TS : struct, ISimd<TV> where TV : struc
         where TAct : struct, IActivation where TT : struct, ITileShape where TA : struct, IColumnAddressing
     {
         ref float y = ref Unsafe.Add(ref a.Y, p * a.Ldy);
-        GemmKernel.Tile<TS, TV, TT, TA>(ref Unsafe.Add(ref a.X, p * a.Ldx), a.Ldx, ref a.Offsets, ref a.W, a.Ldw, a.K, ref y, a.Ldy);
-        Epilogue<TAct, TT>(ref y, a.Ldy, ref a.Bias, ref Unsafe.Add(ref a.Residual, p * a.Ldr), a.Ldr, a.ResidualVectors);
+        GemmKernel.Tile<TS, TV, TT, TA>(ref Unsafe.Add(ref a.X, p * a.Ldx), a.Ldx, ref a.Offsets, ref a.W, a.Ldw, a.K, ref y, a.Ldy, a.Accumulate);
+        if (a.Last)
+        {
+            Epilogue<TAct, TT>(ref y, a.Ldy, ref a.Bias, ref Unsafe.Add(ref a.Residual, p * a.Ldr), a.Ldr, a.ResidualVectors);
+        }
     }
 
     /// <summary>y = act(y + bias) (+ residual on the first residualVectors vectors) over a stored tile, still in L1.</summary>

@@ -35,14 +35,16 @@ internal readonly struct IndexedColumns : IColumnAddressing { public static bool
 /// The GEMM micro-kernel over channels-last data: y[r, v] = sum_k x[r, k] w[k, v] for a tile of pixels r and
 /// output-channel vectors v. Each step broadcasts one activation per pixel and multiplies it into the tile's
 /// weight vectors, which the packed weights hold contiguously per k (<see cref="PackedWeights"/>), so the
-/// activations are read where they lie, with no packing. The tile is stored raw; the caller's epilogue
+/// activations are read where they lie, with no packing. With accumulate the tile starts from what y holds
+/// (a later block of k) instead of zero. The tile is stored raw; the caller's epilogue
 /// (bias, activation, residual) runs after it, because calling out from inside the tile would make the JIT
 /// spill the accumulators.
 /// </summary>
 internal static class GemmKernel
 {
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Tile<TS, TV, TT, TA>(ref float x, nint ldx, ref int offsets, ref float w, nint ldw, int k, ref float y, nint ldy)
+    public static void Tile<TS, TV, TT, TA>(ref float x, nint ldx, ref int offsets, ref float w, nint ldw, int k, ref float y, nint ldy,
+        bool accumulate)
         where TS : struct, ISimd<TV> where TV : struct where TT : struct, ITileShape where TA : struct, IColumnAddressing
     {
         nint vw = TS.Width;
@@ -53,6 +55,25 @@ internal static class GemmKernel
         TV c60 = z, c61 = z, c62 = z, c70 = z, c71 = z, c72 = z;
         TV c80 = z, c81 = z, c90 = z, c91 = z, ca0 = z, ca1 = z, cb0 = z, cb1 = z;
         TV cc0 = z, cd0 = z, ce0 = z, cf0 = z, unused = z;
+        if (accumulate)
+        {
+            Load<TS, TV, TT>(ref y, ref c00, ref c01, ref c02, ref c03);
+            if (TT.Rows > 1) Load<TS, TV, TT>(ref Unsafe.Add(ref y, ldy), ref c10, ref c11, ref c12, ref c13);
+            if (TT.Rows > 2) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 2 * ldy), ref c20, ref c21, ref c22, ref c23);
+            if (TT.Rows > 3) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 3 * ldy), ref c30, ref c31, ref c32, ref c33);
+            if (TT.Rows > 4) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 4 * ldy), ref c40, ref c41, ref c42, ref c43);
+            if (TT.Rows > 5) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 5 * ldy), ref c50, ref c51, ref c52, ref c53);
+            if (TT.Rows > 6) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 6 * ldy), ref c60, ref c61, ref c62, ref unused);
+            if (TT.Rows > 7) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 7 * ldy), ref c70, ref c71, ref c72, ref unused);
+            if (TT.Rows > 8) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 8 * ldy), ref c80, ref c81, ref unused, ref unused);
+            if (TT.Rows > 9) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 9 * ldy), ref c90, ref c91, ref unused, ref unused);
+            if (TT.Rows > 10) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 10 * ldy), ref ca0, ref ca1, ref unused, ref unused);
+            if (TT.Rows > 11) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 11 * ldy), ref cb0, ref cb1, ref unused, ref unused);
+            if (TT.Rows > 12) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 12 * ldy), ref cc0, ref unused, ref unused, ref unused);
+            if (TT.Rows > 13) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 13 * ldy), ref cd0, ref unused, ref unused, ref unused);
+            if (TT.Rows > 14) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 14 * ldy), ref ce0, ref unused, ref unused, ref unused);
+            if (TT.Rows > 15) Load<TS, TV, TT>(ref Unsafe.Add(ref y, 15 * ldy), ref cf0, ref unused, ref unused, ref unused);
+        }
         for (int kk = 0; kk < k; kk++)
         {
             TV w0 = TS.Load(ref w);
@@ -105,6 +126,17 @@ internal static class GemmKernel
         if (TT.Vectors > 1) c1 = TS.MultiplyAdd(b, w1, c1);
         if (TT.Vectors > 2) c2 = TS.MultiplyAdd(b, w2, c2);
         if (TT.Vectors > 3) c3 = TS.MultiplyAdd(b, w3, c3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Load<TS, TV, TT>(ref float y, ref TV c0, ref TV c1, ref TV c2, ref TV c3)
+        where TS : struct, ISimd<TV> where TV : struct where TT : struct, ITileShape
+    {
+        nint vw = TS.Width;
+        c0 = TS.Load(ref y);
+        if (TT.Vectors > 1) c1 = TS.Load(ref Unsafe.Add(ref y, vw));
+        if (TT.Vectors > 2) c2 = TS.Load(ref Unsafe.Add(ref y, 2 * vw));
+        if (TT.Vectors > 3) c3 = TS.Load(ref Unsafe.Add(ref y, 3 * vw));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -81,12 +81,21 @@ internal static class TaskSplit
         return best;
     }
 
-    /// <summary>Pixel ranges per image for a 1x1 conv: about <see cref="TasksPerWorker"/> tasks per worker, in whole register tiles.</summary>
+    /// <summary>
+    /// The pixel range of each task of a 1x1 conv, in whole register tiles. Every range streams all the weights
+    /// (up to 0.8 MB for a projection), so there are as few as keep every worker busy: the fewest ranges per
+    /// image that make the tasks a multiple of the workers, or at least four per worker.
+    /// </summary>
     public static int PixelRange(int batch, int pixels, int tileRows, int workers)
     {
-        int perImage = Math.Max(1, (TasksPerWorker * workers + batch - 1) / batch);
+        int perImage = Math.Max(1, (workers + batch - 1) / batch);
+        while (batch * perImage % workers != 0 && batch * perImage < 4 * workers)
+        {
+            perImage++;
+        }
+        // Rounded down to whole tiles: what is left over becomes a small last task, not an oversized range.
         int range = (pixels + perImage - 1) / perImage;
-        return Math.Max(tileRows, (range + tileRows - 1) / tileRows * tileRows);
+        return range >= pixels ? pixels : Math.Max(tileRows, range / tileRows * tileRows);
     }
 
     /// <summary>Row bands per image for a step whose rows all cost the same.</summary>
