@@ -26,14 +26,20 @@ internal static class CommandLine
         new DoctorCommand(),
     ];
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs one command line. <paramref name="rawStdout"/> is the byte stream under
+    /// <paramref name="stdout"/>: outputs named "-" are written to it.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Stream rawStdout) =>
+        Run(args, stdout, stderr, rawStdout, Commands);
+
+    /// <summary>The same with another command table: the seam through which tests drive the error handling.</summary>
+    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, Stream rawStdout, IReadOnlyList<ICommand> commands)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
-            PrintHelp(stdout);
+            PrintHelp(stdout, commands);
             return args.Length == 0 ? ExitUsage : ExitOk;
         }
-        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        var command = commands.FirstOrDefault(c => c.Name == args[0]);
         if (command is null)
         {
             stderr.WriteLine($"rexnet: unknown command '{args[0]}'; run 'rexnet --help' for the list");
@@ -48,7 +54,7 @@ internal static class CommandLine
                 stdout.WriteLine(command.Summary);
                 return ExitOk;
             }
-            return command.Execute(parsed, stdout, stderr);
+            return command.Execute(parsed, stdout, stderr, rawStdout);
         }
         catch (UsageException e)
         {
@@ -81,11 +87,11 @@ internal static class CommandLine
     /// <summary>Messages may quote names from input files: line breaks and other control characters become spaces.</summary>
     private static string OneLine(string message) => string.Concat(message.Select(c => char.IsControl(c) ? ' ' : c));
 
-    private static void PrintHelp(TextWriter w)
+    private static void PrintHelp(TextWriter w, IReadOnlyList<ICommand> commands)
     {
         w.WriteLine("rexnet: ReXNet image classification on CUDA and CPU");
         w.WriteLine();
-        foreach (var c in Commands)
+        foreach (var c in commands)
         {
             w.WriteLine($"  {c.Name,-12} {c.Summary}");
         }

@@ -12,5 +12,5 @@ internal interface ICommand
     /// <summary>Options without a value (--json).</summary>
     IReadOnlyCollection<string> Switches { get; }
 
-    int Execute(Arguments args, TextWriter stdout, TextWriter stderr);
+    int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout);
 }

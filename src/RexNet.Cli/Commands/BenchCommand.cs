@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RexNet.IO;
 using RexNet.Model;
 using RexNet.Weights;
 
@@ -10,41 +11,48 @@ internal sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
     public string Summary => "measure p50/p90/p99 latency per batch size";
-    public string Usage => "[--model NAME] [--device cpu|cuda|auto] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE] [--profile]";
+    public string Usage => "[--model NAME] [--device cpu|cuda|cuda:N|auto] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE] [--profile]";
     public IReadOnlyCollection<string> Flags => ["model", "device", "batch", "size", "runs", "warmup", "threads", "json"];
     public IReadOnlyCollection<string> Switches => ["profile"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         var spec = ModelSpec.FromZoo(args.Get("model") ?? "rexnet_100");
-        var device = args.GetEnum("device", DeviceKind.Cpu);
+        var device = ModelArguments.Device(args, DeviceSpec.Cpu);
         var batches = args.GetIntList("batch", [1, 4, 8], 1, 256);
         int size = args.GetInt("size", 224, ModelSpec.MinInputSize, 4096);
         int runs = args.GetInt("runs", 50, 1, 1_000_000);
         int warmup = args.GetInt("warmup", 5, 0, 100_000);
         int? threads = args.Get("threads") is null ? null : args.GetInt("threads", 0, 1, 1024);
 
+        string? jsonPath = args.Get("json");
+        if (jsonPath is not null)
+        {
+            OutputFile.Check(jsonPath, []);
+        }
+        // With the report on standard output, the table goes to stderr.
+        var table = jsonPath is not null && OutputFile.IsStandardOutput(jsonPath) ? stderr : stdout;
+
         var model = RandomInit.CreateFolded(spec, seed: 0);
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = spec.Name, FoldedWeights = model, Device = device, MaxBatch = batches.Max(), Height = size, Width = size,
-            Threads = threads,
-        });
+            FoldedWeights = model, MaxBatch = batches.Max(), Height = size, Width = size, Threads = threads,
+        }.WithDevice(device));
         var inv = CultureInfo.InvariantCulture;
         var diagnostics = engine.Diagnostics;
         bool onGpu = engine.Device == DeviceKind.Cuda;
-        stdout.WriteLine($"{spec.Name} {size}x{size} on {engine.Device} ({engine.DeviceReason}); {Environment.ProcessorCount} logical cores, " +
+        table.WriteLine($"{spec.Name} {size}x{size} on {engine.Device} ({engine.DeviceReason}); {Environment.ProcessorCount} logical cores, " +
                          $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
         if (onGpu)
         {
-            stdout.WriteLine(diagnostics.DeviceProperties["summary"]);
-            stdout.WriteLine($"{"batch",5} {"gpu p50",9} {"gpu p90",9} {"gpu p99",9} {"call p50",9} {"call p90",9} {"call p99",9} {"img/s",9}  " +
+            table.WriteLine(diagnostics.DeviceProperties["summary"]);
+            table.WriteLine($"{"batch",5} {"gpu p50",9} {"gpu p90",9} {"gpu p99",9} {"call p50",9} {"call p90",9} {"call p99",9} {"img/s",9}  " +
                              $"(ms; gpu = CUDA events around the graph, call = Engine.Run; {runs} runs after {warmup} warm-up)");
         }
         else
         {
-            stdout.WriteLine($"{"batch",5} {"p50 ms",9} {"p90 ms",9} {"p99 ms",9} {"img/s",9}  ({runs} runs after {warmup} warm-up)");
+            table.WriteLine($"{"batch",5} {"p50 ms",9} {"p90 ms",9} {"p99 ms",9} {"img/s",9}  ({runs} runs after {warmup} warm-up)");
         }
         var rng = new Random(1);
         var results = new List<object>();
@@ -68,7 +76,7 @@ internal sealed class BenchCommand : ICommand
                 // Where the time goes: mean milliseconds per step (on the CPU, per fused step) over a few runs.
                 foreach (var (step, ms) in diagnostics.ProfileSteps(input, Math.Min(runs, 10)))
                 {
-                    stdout.WriteLine(string.Format(inv, "  profile batch {0}: {1,-28} {2,8:0.000} ms", batch, step, ms));
+                    table.WriteLine(string.Format(inv, "  profile batch {0}: {1,-28} {2,8:0.000} ms", batch, step, ms));
                 }
             }
             Array.Sort(times);
@@ -78,7 +86,7 @@ internal sealed class BenchCommand : ICommand
             if (onGpu)
             {
                 double G(double q) => Pct(gpuTimes, q);
-                stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.000} {5,9:0.000} {6,9:0.000} {7,9:0.0}",
+                table.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.000} {5,9:0.000} {6,9:0.000} {7,9:0.0}",
                     batch, G(0.50), G(0.90), G(0.99), P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50)));
                 results.Add(new
                 {
@@ -88,11 +96,11 @@ internal sealed class BenchCommand : ICommand
                 });
                 continue;
             }
-            stdout.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.0}",
+            table.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.0}",
                 batch, P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50)));
             results.Add(new { batch, p50_ms = P(0.50), p90_ms = P(0.90), p99_ms = P(0.99), images_per_s = batch * 1000.0 / P(0.50) });
         }
-        if (args.Get("json") is { } jsonPath)
+        if (jsonPath is not null)
         {
             var report = new
             {
@@ -109,7 +117,7 @@ internal sealed class BenchCommand : ICommand
                 device_info = onGpu ? diagnostics.DeviceProperties : null,
                 results,
             };
-            RexNet.IO.AtomicFile.Write(jsonPath, s => System.Text.Json.JsonSerializer.Serialize(s, report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            OutputFile.Write(jsonPath, s => System.Text.Json.JsonSerializer.Serialize(s, report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), rawStdout);
         }
         return CommandLine.ExitOk;
     }

@@ -18,7 +18,7 @@ internal sealed class DoctorCommand : ICommand
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         var report = CudaDoctor.Examine();

@@ -10,13 +10,13 @@ internal sealed class EvalCommand : ICommand
 {
     public string Name => "eval";
     public string Summary => "measure top-1/top-5 accuracy on an ImageFolder tree or a PaddleClas list file";
-    public string Usage => "DIR [--list FILE] [--model NAME] (--weights FILE | --pretrained) [--device auto|cpu|cuda] [--batch 8] " +
-                           "[--workers N] [--json FILE] [--preset timm|paddle] [--size N] [--crop-pct F]";
+    public string Usage => "DIR [--list FILE] (--weights FILE | --pretrained) [--model NAME] [--device auto|cpu|cuda|cuda:N] [--batch 8] " +
+                           "[--workers N] [--json FILE] [--preset timm|paddle] [--size N] [--crop-pct F] [--exif-orientation ignore|apply]";
     public IReadOnlyCollection<string> Flags =>
         [.. ModelArguments.WeightFlags, .. ModelArguments.PreprocessFlags, "list", "batch", "workers", "json"];
     public IReadOnlyCollection<string> Switches => [ModelArguments.PretrainedSwitch];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         if (args.Positionals.Count != 1)
         {
@@ -25,23 +25,34 @@ internal sealed class EvalCommand : ICommand
         string root = args.Positionals[0];
         int batch = args.GetInt("batch", 8, 1, 256);
         int workers = args.GetInt("workers", Math.Max(1, Environment.ProcessorCount / 2), 1, 256);
-        var device = args.GetEnum("device", DeviceKind.Auto);
-        var preprocess = ModelArguments.Preprocess(args);
+        var device = ModelArguments.Device(args, DeviceSpec.Auto);
+        // Accuracy comparable with timm's validation, which ignores EXIF orientation.
+        var preprocess = ModelArguments.Preprocess(args, Imaging.ExifOrientation.Ignore);
         string? jsonPath = args.Get("json");
+        if (jsonPath is not null)
+        {
+            OutputFile.Check(jsonPath, []);
+        }
         var samples = args.Get("list") is { } list ? EvalDataset.FromListFile(root, list) : EvalDataset.FromImageFolder(root);
         if (samples.Count == 0)
         {
             throw new InvalidInputFileException(root, "no .jpg, .jpeg or .png images found");
         }
-        var entry = ModelArguments.Model(args);
-        string weights = ModelArguments.Weights(args, entry, stderr);
+        var (weights, model) = ModelArguments.Weights(args, stderr);
+        if (jsonPath is not null)
+        {
+            // Every input is known now, and nothing has run yet.
+            OutputFile.Check(jsonPath, [weights, .. args.Get("list") is { } listFile ? [listFile] : Array.Empty<string>(), .. samples.Select(s => s.Path)]);
+        }
+        // With the report on standard output, the human-readable summary goes to stderr.
+        var summary = jsonPath is not null && OutputFile.IsStandardOutput(jsonPath) ? stderr : stdout;
 
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = entry.Name, Weights = weights, Device = device,
+            Model = model, Weights = weights,
             MaxBatch = Math.Min(batch, samples.Count), Height = preprocess.Size, Width = preprocess.Size,
-        });
-        stderr.WriteLine($"{entry.Name} on {engine.Device} ({engine.DeviceReason}): {samples.Count} images, batch {engine.MaxBatch}, {workers} decoders");
+        }.WithDevice(device));
+        stderr.WriteLine($"{engine.Spec.Name} on {engine.Device} ({engine.DeviceReason}): {samples.Count} images, batch {engine.MaxBatch}, {workers} decoders");
         var inv = CultureInfo.InvariantCulture;
         var line = new ProgressLine(stderr, tenthsWhenRedirected: true);
         var report = Evaluator.Evaluate(engine, samples, new EvalOptions { Preprocess = preprocess, DecodeWorkers = workers },
@@ -51,22 +62,22 @@ internal sealed class EvalCommand : ICommand
                 p.Seconds > 0 ? (p.Done - p.Unreadable) / p.Seconds : 0, p.Unreadable), (double)p.Done / p.Total));
         line.Finish($"eval done: {report.Evaluated} images in {report.Seconds.ToString("F1", inv)} s");
 
-        stdout.WriteLine(string.Format(inv, "{0}: {1} images, {2} evaluated, {3} unreadable", entry.Name, report.Images, report.Evaluated, report.Unreadable.Count));
-        stdout.WriteLine(string.Format(inv, "top-1 {0:P2} ({1}/{3})  top-5 {2:P2} ({4}/{3})  {5:F1} images/s",
+        summary.WriteLine(string.Format(inv, "{0}: {1} images, {2} evaluated, {3} unreadable", engine.Spec.Name, report.Images, report.Evaluated, report.Unreadable.Count));
+        summary.WriteLine(string.Format(inv, "top-1 {0:P2} ({1}/{3})  top-5 {2:P2} ({4}/{3})  {5:F1} images/s",
             report.Top1, report.Top1Correct, report.Top5, report.Evaluated, report.Top5Correct, report.ImagesPerSecond));
         foreach (var u in report.Unreadable)
         {
-            stdout.WriteLine($"unreadable: {u.Path}: {u.Error}");
+            summary.WriteLine($"unreadable: {u.Path}: {u.Error}");
         }
         if (jsonPath is not null)
         {
-            WriteJson(jsonPath, entry.Name, engine, weights, root, args.Get("list"), preprocess, report);
+            WriteJson(jsonPath, rawStdout, engine.Spec.Name, engine, weights, root, args.Get("list"), preprocess, report);
             stderr.WriteLine($"report written to {jsonPath}");
         }
         return CommandLine.ExitOk;
     }
 
-    private static void WriteJson(string path, string model, RexNetEngine engine, string weights, string root, string? list,
+    private static void WriteJson(string path, Stream rawStdout, string model, RexNetEngine engine, string weights, string root, string? list,
         Imaging.PreprocessOptions preprocess, EvalReport report)
     {
         var document = new
@@ -77,7 +88,11 @@ internal sealed class EvalCommand : ICommand
             dataset = root,
             list,
             batch = engine.MaxBatch,
-            preprocess = new { preset = preprocess.Preset.ToString().ToLowerInvariant(), size = preprocess.Size, crop_pct = preprocess.CropPct },
+            preprocess = new
+            {
+                preset = preprocess.Preset.ToString().ToLowerInvariant(), size = preprocess.Size, crop_pct = preprocess.CropPct,
+                exif_orientation = preprocess.ExifOrientation.ToString().ToLowerInvariant(),
+            },
             images = report.Images,
             evaluated = report.Evaluated,
             top1 = report.Top1,
@@ -90,6 +105,6 @@ internal sealed class EvalCommand : ICommand
             unreadable = report.Unreadable.Select(u => new { path = u.Path, error = u.Error }),
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true });
-        AtomicFile.Write(path, s => s.Write(json));
+        OutputFile.Write(path, s => s.Write(json), rawStdout);
     }
 }

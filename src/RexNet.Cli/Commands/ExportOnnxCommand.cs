@@ -11,15 +11,14 @@ internal sealed class ExportOnnxCommand : ICommand
     public string Name => "export-onnx";
     public string Summary => "export a model with its weights to ONNX (BatchNorm folded, or kept with --keep-bn)";
     public string Usage =>
-        $"--model NAME --weights FILE --output MODEL.onnx [--opset {OnnxOpsets.Minimum}..{OnnxOpsets.Maximum} (default {OnnxOpsets.Default})] " +
+        $"--weights FILE --output MODEL.onnx [--model NAME] [--opset {OnnxOpsets.Minimum}..{OnnxOpsets.Maximum} (default {OnnxOpsets.Default})] " +
         "[--dynamic | --batch N --height H --width W] [--keep-bn] [--labels FILE]";
     public IReadOnlyCollection<string> Flags => ["model", "weights", "output", "opset", "batch", "height", "width", "labels"];
     public IReadOnlyCollection<string> Switches => ["dynamic", "keep-bn"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
-        var spec = ModelSpec.FromZoo(args.Require("model"));
         string weightsPath = args.Require("weights");
         string output = args.Require("output");
         bool dynamic = args.Has("dynamic");
@@ -27,6 +26,8 @@ internal sealed class ExportOnnxCommand : ICommand
         {
             throw new UsageException("--dynamic makes batch, height and width symbolic: drop --batch/--height/--width");
         }
+        string? labels = args.Get("labels");
+        OutputFile.Check(output, labels is null ? [weightsPath] : [weightsPath, labels]);
         var options = new OnnxExportOptions
         {
             Opset = args.GetInt("opset", OnnxOpsets.Default, OnnxOpsets.Minimum, OnnxOpsets.Maximum),
@@ -34,33 +35,29 @@ internal sealed class ExportOnnxCommand : ICommand
             Batch = args.GetInt("batch", 1, 1, 4096),
             Height = args.GetInt("height", 224, ModelSpec.MinInputSize, 8192),
             Width = args.GetInt("width", 224, ModelSpec.MinInputSize, 8192),
-            ClassLabels = args.Get("labels") is { } labels ? ReadLabels(labels, spec.NumClasses) : null,
         };
 
-        OnnxModel model;
+        using var file = SafeTensorsFile.Open(weightsPath);
+        var spec = ModelIdentification.Identify(file, args.Get("model"));
+        options = options with { ClassLabels = labels is null ? null : ReadLabels(labels, spec.NumClasses) };
+        var stateDict = file.ReadAllFloat32();
         bool keepBn = args.Has("keep-bn");
-        if (keepBn)
+        OnnxModel model;
+        try
         {
-            using var file = SafeTensorsFile.Open(weightsPath);
-            var stateDict = file.ReadAllFloat32();
-            try
-            {
-                model = OnnxExporter.ExportWithBatchNorm(spec, stateDict, options);
-            }
-            catch (WeightMismatchException e)
-            {
-                throw new WeightMismatchException($"{weightsPath}: {e.Message}");
-            }
+            model = keepBn
+                ? OnnxExporter.ExportWithBatchNorm(spec, stateDict, options)
+                : OnnxExporter.ExportFolded(BatchNormFolding.Fold(spec, stateDict), options);
         }
-        else
+        catch (WeightMismatchException e)
         {
-            model = OnnxExporter.ExportFolded(WeightLoader.Load(spec, weightsPath), options);
+            throw new WeightMismatchException($"{weightsPath}: {e.Message}{ModelIdentification.Claim(file)}");
         }
-        model.Save(output);
+        OutputFile.Write(output, model.WriteTo, rawStdout);
 
         string sizes = dynamic ? "[batch, 3, height, width]" : $"[{options.Batch}, 3, {options.Height}, {options.Width}]";
         string labelsNote = model.Metadata.ContainsKey("rexnet.class_labels") ? "labels embedded" : "no labels embedded";
-        stdout.WriteLine($"wrote {output}: {spec.Name}, opset {model.Opset} (IR {model.IrVersion}), input {sizes}, " +
+        (OutputFile.IsStandardOutput(output) ? stderr : stdout).WriteLine($"wrote {output}: {spec.Name}, opset {model.Opset} (IR {model.IrVersion}), input {sizes}, " +
                          $"BatchNorm {(keepBn ? "kept" : "folded")}, {model.NodeCount} nodes, {model.ParameterCount:N0} parameters, {labelsNote}");
         return CommandLine.ExitOk;
     }

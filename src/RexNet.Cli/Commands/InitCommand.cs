@@ -1,3 +1,4 @@
+using RexNet.IO;
 using RexNet.Model;
 using RexNet.Weights;
 
@@ -12,14 +13,15 @@ internal sealed class InitCommand : ICommand
     public IReadOnlyCollection<string> Flags => ["model", "seed", "output"];
     public IReadOnlyCollection<string> Switches => [];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         var spec = ModelSpec.FromZoo(args.Require("model"));
         int seed = args.GetInt("seed", 0, 0);
         string output = args.Require("output");
-        RandomInit.WriteFile(spec, seed, output);
-        stdout.WriteLine($"wrote {output}: {spec.Name}, random init with seed {seed} (not pretrained)");
+        OutputFile.Check(output, []);
+        OutputFile.Write(output, s => RandomInit.Write(spec, seed, s), rawStdout);
+        (OutputFile.IsStandardOutput(output) ? stderr : stdout).WriteLine($"wrote {output}: {spec.Name}, random init with seed {seed} (not pretrained)");
         return CommandLine.ExitOk;
     }
 }

@@ -11,12 +11,12 @@ internal sealed class PredictCommand : ICommand
 
     public string Name => "predict";
     public string Summary => "classify images: top-k ImageNet-1k classes with probabilities";
-    public string Usage => "IMAGE... [--model NAME] (--weights FILE | --pretrained) [--device auto|cpu|cuda] [--top 5] [--json] " +
-                           "[--preset timm|paddle] [--size N] [--crop-pct F]";
+    public string Usage => "IMAGE... (--weights FILE | --pretrained) [--model NAME] [--device auto|cpu|cuda|cuda:N] [--top 5] [--json] " +
+                           "[--preset timm|paddle] [--size N] [--crop-pct F] [--exif-orientation apply|ignore]";
     public IReadOnlyCollection<string> Flags => [.. ModelArguments.WeightFlags, .. ModelArguments.PreprocessFlags, "top"];
     public IReadOnlyCollection<string> Switches => [ModelArguments.PretrainedSwitch, "json"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         var images = args.Positionals;
         if (images.Count == 0)
@@ -24,22 +24,22 @@ internal sealed class PredictCommand : ICommand
             throw new UsageException("no images given");
         }
         int top = args.GetInt("top", 5, 1, ImageNetClasses.Count);
-        var device = args.GetEnum("device", DeviceKind.Auto);
-        var preprocess = ModelArguments.Preprocess(args);
-        var entry = ModelArguments.Model(args);
-        string weights = ModelArguments.Weights(args, entry, stderr);
+        var device = ModelArguments.Device(args, DeviceSpec.Auto);
+        // People's photos: a portrait phone shot is classified the right way up unless asked otherwise.
+        var preprocess = ModelArguments.Preprocess(args, ExifOrientation.Apply);
+        var (weights, model) = ModelArguments.Weights(args, stderr);
 
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = entry.Name, Weights = weights, Device = device,
+            Model = model, Weights = weights,
             MaxBatch = Math.Min(images.Count, MaxBatch), Height = preprocess.Size, Width = preprocess.Size,
-        });
-        stderr.WriteLine($"{entry.Name} on {engine.Device} ({engine.DeviceReason}), weights {weights}");
+        }.WithDevice(device));
+        stderr.WriteLine($"{engine.Spec.Name} on {engine.Device} ({engine.DeviceReason}), weights {weights}");
         var results = engine.ClassifyBatch(images, top, preprocess);
 
         if (args.Has("json"))
         {
-            WriteJson(stdout, entry.Name, engine.Device, weights, preprocess, images, results);
+            WriteJson(stdout, engine.Spec.Name, engine.Device, weights, preprocess, images, results);
         }
         else
         {
@@ -70,7 +70,11 @@ internal sealed class PredictCommand : ICommand
             model,
             device = device.ToString().ToLowerInvariant(),
             weights,
-            preprocess = new { preset = preprocess.Preset.ToString().ToLowerInvariant(), size = preprocess.Size, crop_pct = preprocess.CropPct },
+            preprocess = new
+            {
+                preset = preprocess.Preset.ToString().ToLowerInvariant(), size = preprocess.Size, crop_pct = preprocess.CropPct,
+                exif_orientation = preprocess.ExifOrientation.ToString().ToLowerInvariant(),
+            },
             results = images.Select((image, i) => new
             {
                 image,

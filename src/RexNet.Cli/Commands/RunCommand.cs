@@ -8,18 +8,19 @@ internal sealed class RunCommand : ICommand
 {
     public string Name => "run";
     public string Summary => "run a float32 NCHW .npy tensor through a model and write logits as .npy";
-    public string Usage => "--model NAME --weights FILE --input X.npy --output Y.npy [--device auto|cpu|cuda] [--features]";
+    public string Usage => "--weights FILE --input X.npy --output Y.npy [--model NAME] [--device auto|cpu|cuda|cuda:N] [--features]";
     public IReadOnlyCollection<string> Flags => ["model", "weights", "input", "output", "device"];
     public IReadOnlyCollection<string> Switches => ["features"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         string inputPath = args.Require("input");
         string outputPath = args.Require("output");
-        var device = args.GetEnum("device", DeviceKind.Auto);
-        var spec = ModelSpec.FromZoo(args.Require("model"));
+        var device = ModelArguments.Device(args, DeviceSpec.Auto);
+        string? model = args.Get("model");
         string weights = args.Require("weights");
+        OutputFile.Check(outputPath, [inputPath, weights]);
 
         var (shape, data) = NpyFile.ReadFloat32(inputPath);
         if (shape.Length != 4 || shape[1] != ModelSpec.InputChannels || shape[0] < 1)
@@ -40,8 +41,8 @@ internal sealed class RunCommand : ICommand
 
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = spec.Name, Weights = weights, Device = device, MaxBatch = batch, Height = height, Width = width,
-        });
+            Model = model, Weights = weights, MaxBatch = batch, Height = height, Width = width,
+        }.WithDevice(device));
         bool features = args.Has("features");
         int perImage = features ? engine.FeatureCount : engine.NumClasses;
         var result = new float[batch * perImage];
@@ -53,8 +54,8 @@ internal sealed class RunCommand : ICommand
         {
             engine.Run(data, result);
         }
-        NpyFile.WriteFloat32(outputPath, [batch, perImage], result);
-        stderr.WriteLine($"{spec.Name} on {engine.Device}: {batch}x3x{height}x{width} -> {outputPath} [{batch}, {perImage}]");
+        OutputFile.Write(outputPath, s => NpyFile.WriteFloat32(s, [batch, perImage], result), rawStdout);
+        stderr.WriteLine($"{engine.Spec.Name} on {engine.Device}: {batch}x3x{height}x{width} -> {outputPath} [{batch}, {perImage}]");
         return CommandLine.ExitOk;
     }
 }

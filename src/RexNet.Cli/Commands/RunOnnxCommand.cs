@@ -18,13 +18,14 @@ internal sealed class RunOnnxCommand : ICommand
     public IReadOnlyCollection<string> Flags => ["onnx", "input", "output", "threads"];
     public IReadOnlyCollection<string> Switches => [];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         string modelPath = args.Require("onnx");
         string inputPath = args.Require("input");
         string outputPath = args.Require("output");
         int threads = args.GetInt("threads", Environment.ProcessorCount, 1, 1024);
+        OutputFile.Check(outputPath, [modelPath, inputPath]);
 
         var (shape, data) = NpyFile.ReadFloat32(inputPath);
         if (shape.Length != 4 || shape[1] != ModelSpec.InputChannels || shape[0] < 1)
@@ -37,7 +38,7 @@ internal sealed class RunOnnxCommand : ICommand
         using var runner = OnnxRuntimeRunner.FromFile(modelPath, threads);
         runner.CheckInputShape(shape, inputPath);
         var logits = runner.Run(data, shape);
-        NpyFile.WriteFloat32(outputPath, [shape[0], runner.NumClasses], logits);
+        OutputFile.Write(outputPath, s => NpyFile.WriteFloat32(s, [shape[0], runner.NumClasses], logits), rawStdout);
         stderr.WriteLine($"{modelPath} on ONNX Runtime {OnnxRuntimeRunner.Version} (CPU): " +
                          $"{string.Join("x", shape)} -> {outputPath} [{shape[0]}, {runner.NumClasses}]");
         return CommandLine.ExitOk;

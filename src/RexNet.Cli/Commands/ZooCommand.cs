@@ -13,7 +13,7 @@ internal sealed class ZooCommand : ICommand
     public IReadOnlyCollection<string> Flags => [];
     public IReadOnlyCollection<string> Switches => ["json"];
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr)
+    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
     {
         args.NoPositionals();
         var rows = ModelZoo.All.Select(e =>

@@ -78,7 +78,7 @@ internal sealed class CudaBackend : IInferenceBackend
 
     internal CudaBackend(FoldedModel model, EngineOptions options, bool useGraphs, KernelCompiler compiler)
     {
-        _context = CudaContext.Create(0);
+        _context = CudaContext.Create(options.DeviceIndex);
         try
         {
             _stream = Own(_context.CreateStream());

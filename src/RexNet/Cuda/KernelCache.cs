@@ -8,7 +8,7 @@ namespace RexNet.Cuda;
 /// <summary>
 /// Compiled kernels on disk, one file per key. Each entry carries its own key and a SHA-256 of its
 /// content; anything that does not verify (truncated, edited, another key's file) is treated as a miss
-/// and overwritten, never loaded. Writes go through <see cref="AtomicFile"/>, so a crash leaves either
+/// and overwritten, never loaded. Writes go through <see cref="OutputFile"/>, so a crash leaves either
 /// the old entry or the new one.
 /// </summary>
 internal sealed class KernelCache
@@ -86,10 +86,11 @@ internal sealed class KernelCache
         {
             System.IO.Directory.CreateDirectory(Directory);
             byte[] encoded = Encode(key, image, log);
-            AtomicFile.Write(PathFor(key), s => s.Write(encoded));
+            OutputFile.Write(PathFor(key), s => s.Write(encoded));
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        // OutputFile reports what the file system refuses as a RexNetException naming the file.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or RexNetException)
         {
             return false;
         }

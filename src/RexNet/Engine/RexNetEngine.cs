@@ -40,6 +40,9 @@ public sealed class RexNetEngine : IDisposable
     /// <summary>The backend, for tests that look inside it.</summary>
     internal IInferenceBackend Backend => _backend;
 
+    /// <summary>The pool this engine belongs to, which alone may dispose it.</summary>
+    internal RexNetEnginePool? Pool { get; set; }
+
     private RexNetEngine(IInferenceBackend backend, ModelSpec spec, EngineOptions options, string reason)
     {
         _backend = backend;
@@ -51,30 +54,34 @@ public sealed class RexNetEngine : IDisposable
         Diagnostics = new EngineDiagnostics(this, backend);
     }
 
-    public static RexNetEngine Create(EngineOptions options)
+    /// <summary>Builds an engine: loads and folds the weights, plans every batch size up to MaxBatch, and
+    /// allocates everything on the chosen device. Bad or contradictory options throw <see cref="RexNetException"/>
+    /// (InvalidArgument) before anything is loaded.</summary>
+    public static RexNetEngine Create(EngineOptions options) => Create(options, CudaBackendFactory.Default);
+
+    /// <summary>The same with another way to make the CUDA backend: the seam through which tests drive Auto's fallback.</summary>
+    internal static RexNetEngine Create(EngineOptions options, CudaBackendFactory cuda)
     {
-        if (options.MaxBatch < 1)
-        {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"MaxBatch must be at least 1, got {options.MaxBatch}");
-        }
-        ModelSpec.ValidateInputSize(options.Height, options.Width);
-        FoldedModel model = options.FoldedWeights ?? LoadWeights(options);
+        Validate(options);
+        FoldedModel model = ResolveModel(options);
         var spec = model.Spec;
+        TensorLimits.Check(spec, options.MaxBatch, options.Height, options.Width);
         switch (options.Device)
         {
             case DeviceKind.Cuda:
-                return new RexNetEngine(CreateCuda(model, options), spec, options, "CUDA requested");
+                var (requested, _) = CreateCuda(cuda, model, options);
+                return new RexNetEngine(requested, spec, options, $"CUDA requested ({DeviceSpec.FromOptions(options)})");
             case DeviceKind.Cpu:
                 return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU requested");
             default:
-                if (CudaSupport.FindProblem() is { } problem)
+                if (cuda.FindProblem() is { } problem)
                 {
                     return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU: " + problem);
                 }
                 try
                 {
-                    var cuda = CreateCuda(model, options);
-                    return new RexNetEngine(cuda, spec, options, $"CUDA: {cuda.DeviceInfo.Name} found");
+                    var (backend, name) = CreateCuda(cuda, model, options);
+                    return new RexNetEngine(backend, spec, options, $"CUDA: {name} found ({new DeviceSpec(DeviceKind.Cuda, options.DeviceIndex)})");
                 }
                 catch (RexNetException e) when (e.Code == RexNetErrorCode.DeviceUnavailable)
                 {
@@ -84,16 +91,71 @@ public sealed class RexNetEngine : IDisposable
         }
     }
 
-    /// <summary>Explicit CUDA never falls back: anything missing becomes one exception that names it.</summary>
-    private static CudaBackend CreateCuda(FoldedModel model, EngineOptions options)
+    internal static void Validate(EngineOptions options)
     {
-        if (CudaSupport.FindProblem() is { } problem)
+        static RexNetException Invalid(string message) => new(RexNetErrorCode.InvalidArgument, message);
+        if (!Enum.IsDefined(options.Device))
+        {
+            throw Invalid($"Device {(int)options.Device} is not a DeviceKind (Auto, Cpu or Cuda)");
+        }
+        if (options.DeviceIndex < 0)
+        {
+            throw Invalid($"DeviceIndex must be 0 or more, got {options.DeviceIndex}");
+        }
+        if (options.Device == DeviceKind.Cpu && options.DeviceIndex != 0)
+        {
+            throw Invalid($"DeviceIndex {options.DeviceIndex} names a GPU, but Device is Cpu");
+        }
+        if (options.MaxBatch is < 1 or > EngineOptions.MaxBatchLimit)
+        {
+            throw Invalid($"MaxBatch must be in [1, {EngineOptions.MaxBatchLimit}], got {options.MaxBatch}");
+        }
+        if (options.Threads is < 1)
+        {
+            throw Invalid($"Threads must be at least 1 (or null for one per core), got {options.Threads}");
+        }
+        if (options.Weights is not null && options.FoldedWeights is not null)
+        {
+            throw Invalid($"both Weights ({options.Weights}) and FoldedWeights are set; give one");
+        }
+        ModelSpec.ValidateInputSize(options.Height, options.Width);
+    }
+
+    /// <summary>The folded weights; a named model must be the one they hold.</summary>
+    internal static FoldedModel ResolveModel(EngineOptions options)
+    {
+        if (options.FoldedWeights is { } folded)
+        {
+            if (options.Model is { } name && ModelZoo.Get(name).Name != folded.Spec.Name)
+            {
+                throw new RexNetException(RexNetErrorCode.InvalidArgument,
+                    $"Model {name} does not match FoldedWeights, which hold {folded.Spec.Name}; drop Model or give {name}'s weights");
+            }
+            return folded;
+        }
+        if (options.Weights is null)
+        {
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, "no weights given: set Weights to a timm .safetensors file (or FoldedWeights)");
+        }
+        return WeightLoader.Load(options.Weights, options.Model);
+    }
+
+    /// <summary>Explicit CUDA never falls back: anything missing becomes one exception that names it.</summary>
+    private static (IInferenceBackend Backend, string Name) CreateCuda(CudaBackendFactory cuda, FoldedModel model, EngineOptions options)
+    {
+        if (cuda.FindProblem() is { } problem)
         {
             throw new CudaUnavailableException("CUDA was requested but cannot be used: " + problem);
         }
         try
         {
-            return new CudaBackend(model, options);
+            int count = cuda.DeviceCount();
+            if (options.DeviceIndex >= count)
+            {
+                string present = count == 1 ? "1 device (cuda:0)" : $"{count} devices (cuda:0 to cuda:{count - 1})";
+                throw new RexNetException(RexNetErrorCode.NotFound, $"CUDA device {options.DeviceIndex} does not exist: the driver reports {present}");
+            }
+            return cuda.Create(model, options);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -108,23 +170,14 @@ public sealed class RexNetEngine : IDisposable
 
     private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
-    private static FoldedModel LoadWeights(EngineOptions options)
-    {
-        if (options.Weights is null)
-        {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument, "no weights given: set Weights to a timm .safetensors file (or FoldedWeights)");
-        }
-        return WeightLoader.Load(ModelSpec.FromZoo(options.Model), options.Weights);
-    }
-
     /// <summary>Runs a batch inferred from the input length (a multiple of 3*H*W) and writes [batch, classes] logits.</summary>
     public void Run(ReadOnlySpan<float> input, Span<float> logits)
     {
         Enter();
         try
         {
-            int batch = BatchOf(input);
-            RequireLength(logits, batch * NumClasses, "logits");
+            int batch = BatchOf(input.Length);
+            RequireLength(logits.Length, batch * NumClasses, "logits");
             _backend.Run(input, batch, logits[..(batch * NumClasses)], default);
         }
         finally
@@ -139,8 +192,8 @@ public sealed class RexNetEngine : IDisposable
         Enter();
         try
         {
-            int batch = BatchOf(input);
-            RequireLength(features, batch * FeatureCount, "features");
+            int batch = BatchOf(input.Length);
+            RequireLength(features.Length, batch * FeatureCount, "features");
             _backend.Run(input, batch, default, features[..(batch * FeatureCount)]);
         }
         finally
@@ -156,7 +209,7 @@ public sealed class RexNetEngine : IDisposable
         Enter();
         try
         {
-            _backend.RunWithStages(input, BatchOf(input), observer);
+            _backend.RunWithStages(input, BatchOf(input.Length), observer);
         }
         finally
         {
@@ -173,7 +226,7 @@ public sealed class RexNetEngine : IDisposable
         Enter();
         try
         {
-            return _backend.ProfileSteps(input, BatchOf(input), runs);
+            return _backend.ProfileSteps(input, BatchOf(input.Length), runs);
         }
         finally
         {
@@ -202,14 +255,15 @@ public sealed class RexNetEngine : IDisposable
         Volatile.Write(ref _state, Idle);
     }
 
-    private int BatchOf(ReadOnlySpan<float> input)
+    /// <summary>The batch an input of <paramref name="length"/> floats holds, or why it holds none.</summary>
+    internal int BatchOf(int length)
     {
-        if (input.Length == 0 || input.Length % ImageElements != 0)
+        if (length == 0 || length % ImageElements != 0)
         {
             throw new RexNetException(RexNetErrorCode.InvalidArgument,
-                $"input holds {input.Length} floats, not a whole number of [3, {Height}, {Width}] images ({ImageElements} floats each)");
+                $"input holds {length} floats, not a whole number of [3, {Height}, {Width}] images ({ImageElements} floats each)");
         }
-        int batch = input.Length / ImageElements;
+        int batch = length / ImageElements;
         if (batch > MaxBatch)
         {
             throw new RexNetException(RexNetErrorCode.InvalidArgument, $"batch {batch} exceeds this engine's MaxBatch of {MaxBatch}");
@@ -217,17 +271,27 @@ public sealed class RexNetEngine : IDisposable
         return batch;
     }
 
-    private static void RequireLength(Span<float> span, int needed, string what)
+    internal static void RequireLength(int length, int needed, string what)
     {
-        if (span.Length < needed)
+        if (length < needed)
         {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"{what} span holds {span.Length} floats; {needed} are needed");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"{what} span holds {length} floats; {needed} are needed");
         }
     }
 
     /// <summary>Releases the engine's memory. Waits for a call in flight on another thread to finish;
-    /// a second Dispose does nothing.</summary>
+    /// a second Dispose does nothing. An engine of a <see cref="RexNetEnginePool"/> is released by its pool.</summary>
     public void Dispose()
+    {
+        if (Pool is not null)
+        {
+            throw new InvalidOperationException("this RexNetEngine belongs to a RexNetEnginePool: dispose its lease to return it, and the pool to release it");
+        }
+        Release();
+    }
+
+    /// <summary>Releases the memory; the public Dispose, and the pool for its engines.</summary>
+    internal void Release()
     {
         var spin = new SpinWait();
         while (true)

@@ -121,9 +121,9 @@ public static class Evaluator
                 Decoded item;
                 try
                 {
-                    using var image = loader.Load(samples[index].Path);
+                    using var image = loader.Load(samples[index].Path, preprocess.ExifOrientation);
                     var tensor = new float[preprocess.TensorElements];
-                    ImagePreprocessor.Preprocess(image, preprocess, tensor);
+                    ImagePreprocessor.Preprocess(image.View, preprocess, tensor);
                     item = new Decoded(index, tensor, null);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or RexNet.IO.InvalidInputFileException)

@@ -59,7 +59,7 @@ internal sealed class HubCache(string root)
         {
             string refPath = RefPath(repo, revision);
             Directory.CreateDirectory(Path.GetDirectoryName(refPath)!);
-            AtomicFile.Write(refPath, s => s.Write(System.Text.Encoding.ASCII.GetBytes(commit)));
+            OutputFile.Write(refPath, s => s.Write(System.Text.Encoding.ASCII.GetBytes(commit)));
         }
         return snapshot;
     }

@@ -29,7 +29,22 @@ public sealed class HubDownloader(HubSettings settings)
     public string Download(string repo, string file, DownloadProgress? progress = null) =>
         DownloadAsync(repo, file, progress, CancellationToken.None).GetAwaiter().GetResult();
 
+    /// <summary>The file's snapshot path. Network and hub failures are <see cref="HubException"/>s, and so is a
+    /// cache the file system will not let us use (not a folder, not writable).</summary>
     public async Task<string> DownloadAsync(string repo, string file, DownloadProgress? progress, CancellationToken cancel)
+    {
+        try
+        {
+            return await FetchAsync(repo, file, progress, cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HubException($"cannot use the hub cache {settings.CacheDirectory} for {repo}/{file}: {Describe(e)}; " +
+                "set HF_HUB_CACHE (or HF_HOME) to a writable folder", e, RexNetErrorCode.InvalidFile);
+        }
+    }
+
+    private async Task<string> FetchAsync(string repo, string file, DownloadProgress? progress, CancellationToken cancel)
     {
         if (settings.Offline)
         {

@@ -126,33 +126,49 @@ public static class NpyFile
 
     private static string FormatShape(int[] shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";
 
+    /// <summary>Writes a float32 C-order .npy file through <see cref="OutputFile"/> (atomic; "-" is standard output).
+    /// A shape that disagrees with the data is refused before anything is written.</summary>
     public static void WriteFloat32(string path, ReadOnlySpan<int> shape, ReadOnlySpan<float> data)
+    {
+        byte[] header = Header(shape, data.Length);
+        byte[] bytes = MemoryMarshal.AsBytes(data).ToArray();
+        OutputFile.Write(path, s =>
+        {
+            s.Write(header);
+            s.Write(bytes);
+        });
+    }
+
+    /// <summary>Writes a float32 C-order .npy image to <paramref name="stream"/>, which stays open.</summary>
+    public static void WriteFloat32(Stream stream, ReadOnlySpan<int> shape, ReadOnlySpan<float> data)
+    {
+        stream.Write(Header(shape, data.Length));
+        stream.Write(MemoryMarshal.AsBytes(data));
+    }
+
+    /// <summary>Magic, version 1.0, header length and the padded header dict.</summary>
+    private static byte[] Header(ReadOnlySpan<int> shape, int elements)
     {
         long count = 1;
         foreach (int d in shape)
         {
             count *= d;
         }
-        if (count != data.Length)
+        if (count != elements)
         {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"shape holds {count} elements but {data.Length} were given");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"shape holds {count} elements but {elements} were given");
         }
         string dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {FormatShape(shape.ToArray())}, }}";
         // Pad so that magic + version + length + header is a multiple of 64, ending in a newline.
         int total = (10 + dict.Length + 1 + 63) / 64 * 64;
         string header = dict.PadRight(total - 10 - 1) + "\n";
-        byte[] bytes = MemoryMarshal.AsBytes(data).ToArray();
-        AtomicFile.Write(path, s =>
-        {
-            s.Write(Magic);
-            s.WriteByte(1);
-            s.WriteByte(0);
-            Span<byte> len = stackalloc byte[2];
-            BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
-            s.Write(len);
-            s.Write(Encoding.Latin1.GetBytes(header));
-            s.Write(bytes);
-        });
+        var bytes = new byte[10 + header.Length];
+        Magic.CopyTo(bytes, 0);
+        bytes[6] = 1;
+        bytes[7] = 0;
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)header.Length);
+        Encoding.Latin1.GetBytes(header, bytes.AsSpan(10));
+        return bytes;
     }
 
     private static bool TryReadExactly(Stream stream, Span<byte> buffer)

@@ -1,6 +1,3 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-
 namespace RexNet.Imaging;
 
 /// <summary>
@@ -22,8 +19,8 @@ public static class ClassifyExtensions
         return Run(engine, 1, (_, dst) => tensor.CopyTo(dst), topK)[0];
     }
 
-    /// <summary>Classifies an image already decoded by the caller (no EXIF orientation is applied here).</summary>
-    public static IReadOnlyList<Prediction> Classify(this RexNetEngine engine, Image image, int topK = 5,
+    /// <summary>Classifies pixels already decoded by the caller (no EXIF orientation is known, so none is applied).</summary>
+    public static IReadOnlyList<Prediction> Classify(this RexNetEngine engine, RgbImage image, int topK = 5,
         PreprocessOptions? options = null) =>
         engine.ClassifyBatch([image], topK, options)[0];
 
@@ -33,24 +30,19 @@ public static class ClassifyExtensions
         var o = OptionsFor(engine, options);
         return Run(engine, paths.Count, (i, dst) =>
         {
-            using var image = SafeImageLoader.Default.Load(paths[i]);
-            ImagePreprocessor.Preprocess(image, o, dst);
+            using var image = SafeImageLoader.Default.Load(paths[i], o.ExifOrientation);
+            ImagePreprocessor.Preprocess(image.View, o, dst);
         }, topK);
     }
 
     public static IReadOnlyList<IReadOnlyList<Prediction>> ClassifyBatch(this RexNetEngine engine,
-        IReadOnlyList<Image> images, int topK = 5, PreprocessOptions? options = null)
+        IReadOnlyList<RgbImage> images, int topK = 5, PreprocessOptions? options = null)
     {
         var o = OptionsFor(engine, options);
         return Run(engine, images.Count, (i, dst) =>
         {
-            if (images[i] is Image<Rgb24> rgb)
-            {
-                ImagePreprocessor.Preprocess(rgb, o, dst);
-                return;
-            }
-            using var converted = images[i].CloneAs<Rgb24>();
-            ImagePreprocessor.Preprocess(converted, o, dst);
+            using var rgbx = images[i].ToRgbx();
+            ImagePreprocessor.Preprocess(rgbx.View, o, dst);
         }, topK);
     }
 

@@ -1,17 +1,17 @@
 namespace RexNet.Imaging;
 
 /// <summary>
-/// ImageSharp fills the missing part of a truncated JPEG or PNG with black instead of failing, so a cut-off
-/// download would be classified silently. These checks look for each format's end marker, as libjpeg and
-/// zlib effectively do when they run out of input.
+/// Skia reports most cut-off files as incomplete, but not all: a progressive JPEG cut after its first scan
+/// decodes "successfully" to a blurred image, where PIL raises. A cut-off download must never be classified
+/// silently, so JPEGs must reach their end-of-image marker and PNGs their IEND chunk.
 /// </summary>
 internal static class ImageCompleteness
 {
     /// <summary>Returns null when complete, else what is missing.</summary>
-    public static string? FindProblem(ReadOnlySpan<byte> data, string formatName) => formatName switch
+    public static string? FindProblem(ReadOnlySpan<byte> data, ImageFormat format) => format switch
     {
-        "JPEG" => JpegProblem(data),
-        "PNG" => PngProblem(data),
+        ImageFormat.Jpeg => JpegProblem(data),
+        ImageFormat.Png => PngProblem(data),
         _ => null,
     };
 

@@ -12,7 +12,10 @@ public sealed record ImageLimits
     /// <summary>The largest encoded file accepted (the whole file is read into memory once).</summary>
     public long MaxFileBytes { get; init; } = 512L * 1024 * 1024;
 
-    /// <summary>ImageSharp's allocation limit for one decoder buffer: a second line of defence behind MaxPixels.</summary>
+    /// <summary>
+    /// The largest pixel buffer one image may need (4 bytes a pixel), checked before it is allocated: a second
+    /// line of defence for callers who raise <see cref="MaxPixels"/>.
+    /// </summary>
     public int AllocationLimitMegabytes { get; init; } = 1024;
 
     public static ImageLimits Default { get; } = new();

@@ -1,6 +1,3 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-
 namespace RexNet.Imaging;
 
 /// <summary>Image to normalised float32 CHW tensor, reproducing timm's or PaddleClas' evaluation transform.</summary>
@@ -14,24 +11,34 @@ public static class ImagePreprocessor
     public static float[] Preprocess(string path, PreprocessOptions? options = null, ImageLimits? limits = null)
     {
         options ??= PreprocessOptions.Default;
-        using var image = SafeImageLoader.For(limits).Load(path);
-        var tensor = new float[options.TensorElements];
-        Preprocess(image, options, tensor);
-        return tensor;
+        using var image = SafeImageLoader.For(limits).Load(path, options.ExifOrientation);
+        return Tensor(image.View, options);
     }
 
     /// <summary>Decodes an encoded image from a stream; <paramref name="name"/> labels errors.</summary>
     public static float[] Preprocess(Stream stream, string name, PreprocessOptions? options = null, ImageLimits? limits = null)
     {
         options ??= PreprocessOptions.Default;
-        using var image = SafeImageLoader.For(limits).Load(stream, name);
+        using var image = SafeImageLoader.For(limits).Load(stream, name, options.ExifOrientation);
+        return Tensor(image.View, options);
+    }
+
+    /// <summary>The tensor of pixels the caller decoded (used as they are: no EXIF orientation is known here).</summary>
+    public static float[] Preprocess(RgbImage image, PreprocessOptions? options = null)
+    {
+        using var rgbx = image.ToRgbx();
+        return Tensor(rgbx.View, options ?? PreprocessOptions.Default);
+    }
+
+    private static float[] Tensor(PixelView image, PreprocessOptions options)
+    {
         var tensor = new float[options.TensorElements];
         Preprocess(image, options, tensor);
         return tensor;
     }
 
-    /// <summary>Writes the [3, Size, Size] tensor of an already decoded, upright RGB image into <paramref name="destination"/>.</summary>
-    internal static void Preprocess(Image<Rgb24> image, PreprocessOptions options, Span<float> destination)
+    /// <summary>Writes the [3, Size, Size] tensor of decoded, upright RGB pixels into <paramref name="destination"/>.</summary>
+    internal static void Preprocess(PixelView image, PreprocessOptions options, Span<float> destination)
     {
         options.Validate();
         if (destination.Length < options.TensorElements)
@@ -40,9 +47,9 @@ public static class ImagePreprocessor
         }
         var g = Geometry(image.Width, image.Height, options);
         bool timm = options.Preset == PreprocessPreset.Timm;
-        byte[] rgb = Resampler.ResizeAndCrop(image, g.Width, g.Height, g.Left, g.Top, options.Size, options.Size,
+        byte[] rgbx = Resampler.ResizeAndCrop(image, g.Width, g.Height, g.Left, g.Top, options.Size, options.Size,
             timm ? ResampleFilter.Bicubic : ResampleFilter.Bilinear, antialias: timm);
-        Normalise(rgb, options.Size * options.Size, timm, destination);
+        Normalise(rgbx, options.Size * options.Size, timm, destination);
     }
 
     internal readonly record struct ResizeGeometry(int Width, int Height, int Left, int Top);
@@ -70,10 +77,10 @@ public static class ImagePreprocessor
     }
 
     /// <summary>
-    /// Interleaved RGB bytes to planar normalised floats. timm divides by 255 (torchvision's to_tensor);
+    /// RGBX bytes to planar normalised floats. timm divides by 255 (torchvision's to_tensor);
     /// PaddleClas multiplies by float32(1/255); both then subtract the mean and divide by the std in float32.
     /// </summary>
-    private static void Normalise(ReadOnlySpan<byte> rgb, int pixels, bool divide, Span<float> destination)
+    private static void Normalise(ReadOnlySpan<byte> rgbx, int pixels, bool divide, Span<float> destination)
     {
         const float inverse = 1f / 255f;
         for (int c = 0; c < 3; c++)
@@ -82,7 +89,8 @@ public static class ImagePreprocessor
             var plane = destination.Slice(c * pixels, pixels);
             for (int i = 0; i < pixels; i++)
             {
-                float v = divide ? rgb[i * 3 + c] / 255f : rgb[i * 3 + c] * inverse;
+                byte sample = rgbx[i * PixelView.BytesPerPixel + c];
+                float v = divide ? sample / 255f : sample * inverse;
                 plane[i] = (v - mean) / std;
             }
         }

@@ -11,9 +11,11 @@ public enum PreprocessPreset
 }
 
 /// <summary>
-/// How an image becomes a [3, Size, Size] tensor: resize the short side to floor(Size / CropPct), take the
-/// centre Size x Size crop, scale to [0, 1] and normalise with the ImageNet mean and standard deviation.
-/// Both presets default to timm's 224 / 0.875, i.e. a 256-pixel short side (PaddleClas uses the same numbers).
+/// How an image becomes a [3, Size, Size] tensor: decode as PIL does, resize the short side to
+/// floor(Size / CropPct), take the centre Size x Size crop, scale to [0, 1] and normalise with the ImageNet mean
+/// and standard deviation. Both presets default to timm's 224 / 0.875, i.e. a 256-pixel short side (PaddleClas
+/// uses the same numbers). The defaults reproduce timm's eval tensor bit for bit, which is why EXIF orientation
+/// is ignored unless <see cref="ExifOrientation"/> says otherwise.
 /// </summary>
 public sealed record PreprocessOptions
 {
@@ -24,6 +26,12 @@ public sealed record PreprocessOptions
 
     /// <summary>Crop side over resized short side (timm's crop_pct), in (0, 1].</summary>
     public double CropPct { get; init; } = 0.875;
+
+    /// <summary>
+    /// Whether to turn photos upright by their EXIF orientation before resizing. timm ignores the tag, so the
+    /// default does too; set <see cref="Imaging.ExifOrientation.Apply"/> to classify phone photos the way they are shown.
+    /// </summary>
+    public ExifOrientation ExifOrientation { get; init; } = ExifOrientation.Ignore;
 
     public static PreprocessOptions Default { get; } = new();
 
@@ -41,6 +49,10 @@ public sealed record PreprocessOptions
         if (!(CropPct > 0 && CropPct <= 1))
         {
             throw new RexNetException(RexNetErrorCode.InvalidArgument, $"crop fraction must be in (0, 1], got {CropPct}");
+        }
+        if (!Enum.IsDefined(ExifOrientation))
+        {
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"EXIF orientation must be Ignore or Apply, got {(int)ExifOrientation}");
         }
         if (ResizeShortSide > 16384)
         {

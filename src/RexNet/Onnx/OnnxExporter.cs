@@ -76,6 +76,10 @@ public sealed class OnnxModel
 
     public byte[] ToBytes() => Proto.ToByteArray();
 
-    /// <summary>Writes the model through a temporary file and a rename: never a half-written .onnx.</summary>
-    public void Save(string path) => AtomicFile.Write(path, stream => Proto.WriteTo(stream));
+    /// <summary>Writes the model through a temporary file and a rename (never a half-written .onnx; a symbolic
+    /// link keeps pointing at the new file); "-" is standard output.</summary>
+    public void Save(string path) => OutputFile.Write(path, WriteTo);
+
+    /// <summary>Writes the serialised model to <paramref name="stream"/>, which stays open.</summary>
+    public void WriteTo(Stream stream) => Proto.WriteTo(stream);
 }

@@ -53,13 +53,21 @@ public static class RandomInit
             .Select(t => t.Key[..^"running_var".Length] + "num_batches_tracked")
             .ToArray();
 
+    /// <summary>Writes a .safetensors file whose metadata names the model (so that loading it needs no model name)
+    /// and says that it is not pretrained.</summary>
     public static void WriteFile(ModelSpec spec, int seed, string path) =>
-        SafeTensorsWriter.Write(path, Create(spec, seed), BatchCounters(spec), new Dictionary<string, string>
-        {
-            ["format"] = "pt",
-            ["rexnet.model"] = spec.Name,
-            ["rexnet.note"] = $"random initialisation with seed {seed}: NOT pretrained, predictions are meaningless",
-        });
+        SafeTensorsWriter.Write(path, Create(spec, seed), BatchCounters(spec), Metadata(spec, seed));
+
+    /// <summary>The same bytes as <see cref="WriteFile"/>, to a stream that stays open.</summary>
+    public static void Write(ModelSpec spec, int seed, Stream stream) =>
+        SafeTensorsWriter.Write(stream, Create(spec, seed), BatchCounters(spec), Metadata(spec, seed));
+
+    private static Dictionary<string, string> Metadata(ModelSpec spec, int seed) => new()
+    {
+        ["format"] = "pt",
+        [ModelIdentification.MetadataKey] = spec.Name,
+        ["rexnet.note"] = $"random initialisation with seed {seed}: NOT pretrained, predictions are meaningless",
+    };
 
     /// <summary>Loads and folds a random-init model without touching the disk.</summary>
     public static FoldedModel CreateFolded(ModelSpec spec, int seed) =>

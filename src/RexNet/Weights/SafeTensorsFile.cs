@@ -235,7 +235,7 @@ public sealed class SafeTensorsFile : IDisposable
         SafeTensorsDType.F32 => 4,
         SafeTensorsDType.F16 or SafeTensorsDType.BF16 => 2,
         SafeTensorsDType.I64 => 8,
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
+        _ => throw new RexNetException(RexNetErrorCode.InvalidArgument, $"{(int)dtype} is not a SafeTensorsDType"),
     };
 
     public bool Contains(string name) => _entries.ContainsKey(name);

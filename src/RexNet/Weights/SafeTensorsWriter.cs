@@ -1,16 +1,29 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using RexNet.IO;
 
 namespace RexNet.Weights;
 
-/// <summary>Writes float32 tensors (and I64 scalar counters) as a .safetensors file, atomically.</summary>
+/// <summary>Writes float32 tensors (and I64 scalar counters) as a .safetensors file.</summary>
 public static class SafeTensorsWriter
 {
+    /// <summary>Writes through <see cref="IO.OutputFile"/>: atomic, links followed, "-" is standard output. Bad
+    /// tensors (a repeated name, a shape that disagrees with the data) are refused before anything is written.</summary>
     public static void Write(string path, IReadOnlyList<TensorData> tensors, IReadOnlyList<string>? int64Scalars = null,
         IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        byte[] header = Header(tensors, int64Scalars, metadata);
+        OutputFile.Write(path, s => WriteBody(s, header, tensors, int64Scalars));
+    }
+
+    /// <summary>Writes the file's bytes to <paramref name="stream"/>, which stays open.</summary>
+    public static void Write(Stream stream, IReadOnlyList<TensorData> tensors, IReadOnlyList<string>? int64Scalars = null,
+        IReadOnlyDictionary<string, string>? metadata = null) =>
+        WriteBody(stream, Header(tensors, int64Scalars, metadata), tensors, int64Scalars);
+
+    /// <summary>The 8-byte length and the JSON header, padded with spaces so that the data starts 8-byte aligned.</summary>
+    private static byte[] Header(IReadOnlyList<TensorData> tensors, IReadOnlyList<string>? int64Scalars, IReadOnlyDictionary<string, string>? metadata)
     {
         var header = new Dictionary<string, object>(StringComparer.Ordinal);
         if (metadata is { Count: > 0 })
@@ -42,28 +55,26 @@ public static class SafeTensorsWriter
             offset += 8;
         }
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
-        // The data section starts 8-byte aligned; the format pads the header with spaces.
         int padded = (json.Length + 7) / 8 * 8;
-        var headerBytes = new byte[padded];
-        json.CopyTo(headerBytes, 0);
-        headerBytes.AsSpan(json.Length).Fill((byte)' ');
+        var result = new byte[8 + padded];
+        BinaryPrimitives.WriteUInt64LittleEndian(result, (ulong)padded);
+        json.CopyTo(result, 8);
+        result.AsSpan(8 + json.Length).Fill((byte)' ');
+        return result;
+    }
 
-        AtomicFile.Write(path, s =>
+    private static void WriteBody(Stream s, byte[] header, IReadOnlyList<TensorData> tensors, IReadOnlyList<string>? int64Scalars)
+    {
+        s.Write(header);
+        foreach (var t in tensors)
         {
-            Span<byte> len = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
-            s.Write(len);
-            s.Write(headerBytes);
-            foreach (var t in tensors)
-            {
-                s.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
-            }
-            Span<byte> zero = stackalloc byte[8];
-            zero.Clear();
-            foreach (var _ in int64Scalars ?? [])
-            {
-                s.Write(zero);
-            }
-        });
+            s.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
+        }
+        Span<byte> zero = stackalloc byte[8];
+        zero.Clear();
+        foreach (var _ in int64Scalars ?? [])
+        {
+            s.Write(zero);
+        }
     }
 }

@@ -35,8 +35,15 @@ public sealed class CliErrorTests(CliModelFiles files) : IDisposable
         return path;
     }
 
-    /// <summary>Runs the command and checks the failure contract; returns the error line.</summary>
-    private string Fails(int exitCode, string[] args, params string[] expected)
+    /// <summary>Runs the command and checks the failure contract; returns the error line. Exit 2 from the
+    /// command line's own parser comes with the usage line.</summary>
+    private string Fails(int exitCode, string[] args, params string[] expected) =>
+        Fails(exitCode, exitCode == 2 && args.Length > 0 && args[0] is "run" or "init" or "zoo" or "bench", args, expected);
+
+    /// <summary>Exit 2 for a request the library refuses (RexNetErrorCode.InvalidArgument): one line, no usage.</summary>
+    private string Refused(string[] args, params string[] expected) => Fails(2, usageError: false, args, expected);
+
+    private string Fails(int exitCode, bool usageError, string[] args, string[] expected)
     {
         var before = Directory.GetFileSystemEntries(_dir.Path).Order().ToArray();
         var r = CliRunner.Run(args);
@@ -45,7 +52,6 @@ public sealed class CliErrorTests(CliModelFiles files) : IDisposable
         Assert.DoesNotContain("   at ", r.Stdout);
         Assert.Empty(r.Stdout);
         string[] lines = r.StderrLines;
-        bool usageError = exitCode == 2 && args.Length > 0 && args[0] is "run" or "init" or "zoo" or "bench";
         Assert.True(lines.Length == (usageError ? 2 : 1), $"stderr should be {(usageError ? 2 : 1)} line(s):\n{r.Stderr}");
         if (usageError)
         {
@@ -93,8 +99,11 @@ public sealed class CliErrorTests(CliModelFiles files) : IDisposable
     [InlineData("")]
     [InlineData("cpu,auto")]
     [InlineData(" cpu")]
+    [InlineData("cpu:0")]
+    [InlineData("cuda:x")]
+    [InlineData("cuda:-1")]
     public void BadDeviceValue(string device) =>
-        Fails(2, [.. RunArgs(), "--device", device], $"rexnet run: --device must be one of auto|cpu|cuda, got '{device}'");
+        Fails(2, [.. RunArgs(), "--device", device], $"rexnet run: --device must be auto, cpu, cuda or cuda:N (N = 0, 1, ... in the driver's order), got '{device}'");
 
     [Fact]
     public void UnknownModel() => Fails(1, RunArgs(model: "rexnet_999"), "unknown model 'rexnet_999'");
@@ -186,7 +195,7 @@ public sealed class CliErrorTests(CliModelFiles files) : IDisposable
     public void InitOutputIsADirectory()
     {
         string taken = Directory.CreateDirectory(_dir.File("taken")).FullName;
-        Fails(1, ["init", "--model", "rexnet_100", "--output", taken], "rexnet init: ");
+        Refused(["init", "--model", "rexnet_100", "--output", taken], $"rexnet init: output {taken} is a directory; name a file to write");
         Assert.Empty(Directory.EnumerateFileSystemEntries(taken));
     }
 

@@ -76,6 +76,24 @@ public class ImagingCommandsTests
     }
 
     [Fact]
+    public void PredictTellsTheModelFromTheWeightsWithoutModel()
+    {
+        using var dir = TestPaths.TempDir();
+        string weights = dir.File("rexnet_130.safetensors");
+        RandomInit.WriteFile(ModelSpec.FromZoo("rexnet_130"), 5, weights);
+        var r = CliRunner.Run("predict", Image("coffee.png"), "--weights", weights, "--device", "cpu", "--size", "64", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.StartsWith("rexnet_130 on Cpu (CPU requested)", r.Stderr);
+        using var json = JsonDocument.Parse(r.Stdout);
+        Assert.Equal("rexnet_130", json.RootElement.GetProperty("model").GetString());
+
+        var wrong = CliRunner.Run("predict", Image("coffee.png"), "--weights", weights, "--model", "rexnet_100", "--device", "cpu", "--size", "64");
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("weights do not match rexnet_100", wrong.Stderr);
+        Assert.Contains("(the file says it holds rexnet_130)", wrong.Stderr);
+    }
+
+    [Fact]
     public void PredictTextListsTopKPerImageAndRejectsBadUse()
     {
         using var dir = TestPaths.TempDir();

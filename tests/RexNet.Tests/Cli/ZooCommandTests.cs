@@ -64,6 +64,6 @@ public class ZooCommandTests
         Assert.Equal(help.Stdout, none.Stdout);
         var commandHelp = CliRunner.Run("run", "--help");
         Assert.Equal(0, commandHelp.ExitCode);
-        Assert.StartsWith("usage: rexnet run --model NAME --weights FILE", commandHelp.Stdout);
+        Assert.StartsWith("usage: rexnet run --weights FILE --input X.npy --output Y.npy [--model NAME]", commandHelp.Stdout);
     }
 }

@@ -81,6 +81,18 @@ public class KernelCacheTests
     }
 
     [Fact]
+    public void AnEntryThatCannotBeWrittenOnlyCostsARecompile()
+    {
+        using var dir = TestPaths.TempDir();
+        var cache = new KernelCache(dir.Path);
+        string key = new string('a', 64);
+        // Something that is not a file sits where the entry goes: the write fails, and says so by returning false.
+        Directory.CreateDirectory(cache.PathFor(key));
+        Assert.False(cache.TryWrite(key, [1, 2, 3], "log"));
+        Assert.Null(cache.TryRead(key));
+    }
+
+    [Fact]
     public void EntryStoredUnderAnotherKeyIsNotTrusted()
     {
         using var dir = TestPaths.TempDir();

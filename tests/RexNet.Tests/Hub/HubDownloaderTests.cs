@@ -50,6 +50,19 @@ public class HubDownloaderTests
     }
 
     [Fact]
+    public void ACacheThatCannotBeWrittenIsOneHubError()
+    {
+        using var dir = TestPaths.TempDir();
+        using var server = new LoopbackHubServer(Repo, File, RandomBytes(1000, 3));
+        // The cache folder would have to live inside a regular file.
+        System.IO.File.WriteAllText(dir.File("hub"), "a file, not a folder");
+        var e = Assert.Throws<HubException>(() => new HubDownloader(Settings(server, dir)).Download(Repo, File));
+        Assert.Equal(RexNetErrorCode.InvalidFile, e.Code);
+        Assert.StartsWith($"cannot use the hub cache {dir.File("hub")} for {Repo}/{File}: ", e.Message);
+        Assert.EndsWith("set HF_HUB_CACHE (or HF_HOME) to a writable folder", e.Message);
+    }
+
+    [Fact]
     public void ACachedBlobIsReusedWithoutDownloadingAgain()
     {
         using var dir = TestPaths.TempDir();

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using RexNet.IO;
 using RexNet.Tests.Support;
 using RexNet.Weights;
@@ -6,18 +5,9 @@ using RexNet.Weights;
 namespace RexNet.Tests.IO;
 
 /// <summary>Inputs that are not regular files are refused without opening them, so nothing waits on them.</summary>
-public partial class SpecialFileTests
+public class SpecialFileTests
 {
-    [LibraryImport("libc", EntryPoint = "mkfifo", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int MakeFifo(string path, uint mode);
-
-    private static string Fifo(TempDir dir)
-    {
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "named pipes are created with Linux's libc here");
-        string path = dir.File("pipe");
-        Assert.True(MakeFifo(path, Convert.ToUInt32("600", 8)) == 0, $"mkfifo failed with errno {Marshal.GetLastPInvokeError()}");
-        return path;
-    }
+    private static string Fifo(TempDir dir) => Posix.Fifo(dir);
 
     [Fact]
     public void NpyFromANamedPipeFailsInsteadOfWaiting()

@@ -1,20 +1,28 @@
+using System.Text;
 using RexNet.Cli;
 
 namespace RexNet.Tests.Support;
 
-internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+internal sealed record CliResult(int ExitCode, byte[] StdoutBytes, string Stderr)
 {
+    public string Stdout => new UTF8Encoding(false).GetString(StdoutBytes);
+
     public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
-/// <summary>Runs the `rexnet` command line in-process with captured output.</summary>
+/// <summary>Runs the `rexnet` command line in-process with captured output. Standard output is one byte
+/// stream, as in a process: text lines and binary outputs named "-" land in it in the order written.</summary>
 internal static class CliRunner
 {
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => Run(CommandLine.Commands, args);
+
+    public static CliResult Run(IReadOnlyList<ICommand> commands, params string[] args)
     {
-        var stdout = new StringWriter();
+        var raw = new MemoryStream();
+        var stdout = new StreamWriter(raw, new UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };
         var stderr = new StringWriter();
-        int exit = CommandLine.Run(args, stdout, stderr);
-        return new CliResult(exit, stdout.ToString(), stderr.ToString());
+        int exit = CommandLine.Run(args, stdout, stderr, raw, commands);
+        stdout.Flush();
+        return new CliResult(exit, raw.ToArray(), stderr.ToString());
     }
 }
