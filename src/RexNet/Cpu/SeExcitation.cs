@@ -39,39 +39,41 @@ internal sealed class SeExcitation
     }
 
     /// <summary>
-    /// gate = sigmoid(W2 relu(W1 pooled + b1) + b2) for one image, pooled and gate <see cref="PaddedChannels"/>
-    /// long (pooled zero past the channels); hidden holds Reduced floats.
+    /// gate[c0, c1) = sigmoid(W2 relu(W1 pooled + b1) + b2) for one image: pooled is <see cref="PaddedChannels"/>
+    /// long (zero past the channels), gate holds channels [c0, c1) (whole vectors), hidden Reduced floats. The
+    /// hidden layer is computed whole every time, so a gate value does not depend on how channels are split.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Run<TS, TV>(ReadOnlySpan<float> pooled, Span<float> gate, Span<float> hidden) where TS : struct, ISimd<TV> where TV : struct
+    public void Run<TS, TV>(ReadOnlySpan<float> pooled, Span<float> gate, Span<float> hidden, int c0, int c1)
+        where TS : struct, ISimd<TV> where TV : struct
     {
         int cp = PaddedChannels, rd = Weights.Reduced;
         for (int r = 0; r < rd; r++)
         {
             hidden[r] = MathF.Max(VectorLoops<TS, TV>.Dot(_fc1.AsSpan(r * cp, cp), pooled[..cp]) + _fc1Bias[r], 0f);
         }
-        Span<float> g = gate[..cp];
-        _fc2Bias.CopyTo(g);
+        Span<float> g = gate[..(c1 - c0)];
+        _fc2Bias.AsSpan(c0, c1 - c0).CopyTo(g);
         for (int r = 0; r < rd; r++)
         {
-            VectorLoops<TS, TV>.MultiplyAdd(_fc2Transposed.AsSpan(r * cp, cp), hidden[r], g);
+            VectorLoops<TS, TV>.MultiplyAdd(_fc2Transposed.AsSpan(r * cp + c0, c1 - c0), hidden[r], g);
         }
         VectorLoops<TS, TV>.Sigmoid(g);
     }
 
-    /// <summary><see cref="Run{TS,TV}"/> at a vector width chosen at run time.</summary>
+    /// <summary>Every channel's gate, at a vector width chosen at run time.</summary>
     public void Run(VectorIsa isa, ReadOnlySpan<float> pooled, Span<float> gate, Span<float> hidden)
     {
         switch (isa)
         {
             case VectorIsa.Vector512:
-                Run<Simd512, Vector512<float>>(pooled, gate, hidden);
+                Run<Simd512, Vector512<float>>(pooled, gate, hidden, 0, PaddedChannels);
                 break;
             case VectorIsa.Vector256:
-                Run<Simd256, Vector256<float>>(pooled, gate, hidden);
+                Run<Simd256, Vector256<float>>(pooled, gate, hidden, 0, PaddedChannels);
                 break;
             default:
-                Run<Simd128, Vector128<float>>(pooled, gate, hidden);
+                Run<Simd128, Vector128<float>>(pooled, gate, hidden, 0, PaddedChannels);
                 break;
         }
     }
