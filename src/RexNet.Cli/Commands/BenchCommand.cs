@@ -76,7 +76,7 @@ internal sealed class BenchCommand : ICommand
                 // Where the time goes: mean milliseconds per step (on the CPU, per fused step) over a few runs.
                 foreach (var (step, ms) in diagnostics.ProfileSteps(input, Math.Min(runs, 10)))
                 {
-                    table.WriteLine(string.Format(inv, "  profile batch {0}: {1,-28} {2,8:0.000} ms", batch, step, ms));
+                    table.WriteLine(string.Format(inv, "  profile batch {0}: {1,-40} {2,8:0.000} ms", batch, step, ms));
                 }
             }
             Array.Sort(times);

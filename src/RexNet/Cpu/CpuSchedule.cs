@@ -7,10 +7,25 @@ namespace RexNet.Cpu;
 /// them are never written out in full. <see cref="Steps"/> are the plan steps it covers, in plan order;
 /// <see cref="Output"/> is the one tensor it writes to the arena.
 /// </summary>
-internal abstract record FusedStep(string Name, IReadOnlyList<PlanStep> Steps, int Output);
+internal abstract record FusedStep(IReadOnlyList<PlanStep> Steps, int Output)
+{
+    /// <summary>The plan steps' names joined by '+', their common block prefix once: "features.3.conv_exp+conv_dw+se.pool".</summary>
+    public string Name { get; } = JoinNames(Steps);
+
+    private static string JoinNames(IReadOnlyList<PlanStep> steps)
+    {
+        string first = steps[0].Name;
+        int dot = first.StartsWith("features.", StringComparison.Ordinal) ? first.IndexOf('.', "features.".Length) : -1;
+        if (dot < 0 || steps.Any(s => !s.Name.StartsWith(first[..(dot + 1)], StringComparison.Ordinal)))
+        {
+            return string.Join('+', steps.Select(s => s.Name));
+        }
+        return first[..(dot + 1)] + string.Join('+', steps.Select(s => s.Name[(dot + 1)..]));
+    }
+}
 
 /// <summary>The stem conv, from the NCHW input.</summary>
-internal sealed record StemStep(ConvStep Conv) : FusedStep(Conv.Name, [Conv], Conv.Output);
+internal sealed record StemStep(ConvStep Conv) : FusedStep([Conv], Conv.Output);
 
 /// <summary>
 /// Optional 1x1 expansion (+ SiLU), the depthwise conv, and then either, with SE, the squeeze's channel sums,
@@ -18,7 +33,7 @@ internal sealed record StemStep(ConvStep Conv) : FusedStep(Conv.Name, [Conv], Co
 /// few rows at a time, and in a block without SE neither does the depthwise output.
 /// </summary>
 internal sealed record ExpandDepthwiseStep(PointwiseStep? Expand, DepthwiseStep Depthwise, ChannelMeanStep? Squeeze, PointwiseStep? Project)
-    : FusedStep(Depthwise.Name, StepsOf(Expand, Depthwise, Squeeze, Project), Project?.Output ?? Depthwise.Output)
+    : FusedStep(StepsOf(Expand, Depthwise, Squeeze, Project), Project?.Output ?? Depthwise.Output)
 {
     public int Input => Expand?.Input ?? Depthwise.Input;
 
@@ -26,19 +41,19 @@ internal sealed record ExpandDepthwiseStep(PointwiseStep? Expand, DepthwiseStep 
 }
 
 /// <summary>The SE excitation, from the squeeze's channel sums to the gate.</summary>
-internal sealed record ExciteStep(SeExciteStep Excite) : FusedStep(Excite.Name, [Excite], Excite.Output);
+internal sealed record ExciteStep(SeExciteStep Excite) : FusedStep([Excite], Excite.Output);
 
 /// <summary>The SE scale + ReLU6 (applied in place), then the projection 1x1 conv with its partial residual.</summary>
-internal sealed record ProjectStep(ScaleRelu6Step Scale, PointwiseStep Project) : FusedStep(Project.Name, [Scale, Project], Project.Output)
+internal sealed record ProjectStep(ScaleRelu6Step Scale, PointwiseStep Project) : FusedStep([Scale, Project], Project.Output)
 {
     public int Input => Scale.Input;
 }
 
 /// <summary>The final 1x1 conv (+ SiLU) and the global average pool over its output.</summary>
-internal sealed record PointwisePoolStep(PointwiseStep Conv, ChannelMeanStep Pool) : FusedStep(Conv.Name, [Conv, Pool], Pool.Output);
+internal sealed record PointwisePoolStep(PointwiseStep Conv, ChannelMeanStep Pool) : FusedStep([Conv, Pool], Pool.Output);
 
 /// <summary>The classifier.</summary>
-internal sealed record ClassifierStep(LinearStep Linear) : FusedStep(Linear.Name, [Linear], Linear.Output);
+internal sealed record ClassifierStep(LinearStep Linear) : FusedStep([Linear], Linear.Output);
 
 /// <summary>How the CPU backend groups a plan's steps: data derived from the plan, one rule per step kind.</summary>
 internal static class CpuSchedule
