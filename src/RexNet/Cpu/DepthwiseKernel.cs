@@ -7,7 +7,6 @@ namespace RexNet.Cpu;
 /// <summary>A depthwise 3x3 conv's weights as [tap][channel] (channels padded with zeros) and its padded bias.</summary>
 internal sealed class DepthwiseWeights
 {
-    public int Channels { get; }
     public int PaddedChannels { get; }
 
     /// <summary>Tap t = ky*3 + kx of channel c at t * PaddedChannels + c.</summary>
@@ -21,7 +20,6 @@ internal sealed class DepthwiseWeights
         {
             throw new RexNetException(RexNetErrorCode.Internal, $"a depthwise 3x3 conv over {channels} channels needs {channels * 9} weights and {channels} biases");
         }
-        Channels = channels;
         PaddedChannels = isa.PadChannels(channels);
         Taps = new AlignedFloats(9 * PaddedChannels);
         Bias = new AlignedFloats(PaddedChannels);

@@ -9,7 +9,6 @@ namespace RexNet.Cpu;
 /// </summary>
 internal sealed class PackedWeights
 {
-    public int M { get; }
     public int K { get; }
     public int VectorFloats { get; }
     public int PanelVectors { get; }
@@ -28,7 +27,6 @@ internal sealed class PackedWeights
         {
             throw new RexNetException(RexNetErrorCode.Internal, $"weights for a {m}x{k} GEMM need {m * k} weights and {m} biases, got {weight.Length} and {bias.Length}");
         }
-        M = m;
         K = k;
         VectorFloats = isa.Floats();
         PanelVectors = panelVectors;
