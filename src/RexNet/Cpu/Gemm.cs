@@ -64,20 +64,21 @@ internal static class Gemm<TS, TV> where TS : struct, ISimd<TV> where TV : struc
         bool indexed = !offsets.IsEmpty;
         bool wide = w.PanelVectors >= 4;
         int vf = TS.Width;
-        // A deep K is cut into blocks whose weights stay in L1 while every pixel tile of the panel passes.
+        // A deep K is cut into blocks: each block's weights stay in L1 while every pixel tile of a panel passes,
+        // and its slab of activations stays in L2 while every panel passes (the whole of them would not).
         int kBlock = indexed || w.K <= 2 * KBlock ? w.K : KBlock;
-        for (int v = v0; v < v1;)
+        for (int k0 = 0; k0 < w.K; k0 += kBlock)
         {
-            int nv = Math.Min(w.VectorsLeftInPanel(v), v1 - v);
-            var (offset, ldw) = w.Locate(v);
-            for (int k0 = 0; k0 < w.K; k0 += kBlock)
+            for (int v = v0; v < v1;)
             {
+                int nv = Math.Min(w.VectorsLeftInPanel(v), v1 - v);
+                var (offset, ldw) = w.Locate(v);
                 var p = new PanelArgs(ref Unsafe.Add(ref xRef, k0), ldx, ref offRef, pixels, ref Unsafe.Add(ref wRef, offset + k0 * ldw), ldw,
                     Math.Min(kBlock, w.K - k0), ref Unsafe.Add(ref yRef, (v - v0) * vf), ldy, ref Unsafe.Add(ref bRef, v * vf),
                     ref Unsafe.Add(ref rRef, (v - v0) * vf), ldr, residualVectors - v, k0 > 0, k0 + kBlock >= w.K);
                 Dispatch<TAct>(p, nv, wide, indexed);
+                v += Math.Min(nv, 4);
             }
-            v += Math.Min(nv, 4);
         }
     }
 
