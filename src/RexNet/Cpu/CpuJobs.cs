@@ -56,7 +56,8 @@ internal sealed class CpuJobs
             ExciteStep s => new ExciteJob<TS, TV>(s, arena, plan, _se[s.Excite.Weights], ExciteRows(plan, s), ExcitePixels(plan, s),
                 Shape(s.Output).N >= workers ? 1 : Math.Clamp(workers / Shape(s.Output).N, 1, 4)),
             ProjectStep s => new ProjectJob<TS, TV>(s, arena, plan, _gemm[s.Project.Weights],
-                TaskSplit.PixelRange(Shape(s.Output).N, Shape(s.Output).Spatial, TileRows(_gemm[s.Project.Weights]), workers)),
+                TaskSplit.PixelRange(Shape(s.Output).N * Shape(s.Output).Spatial, TileRows(_gemm[s.Project.Weights]), workers,
+                    _gemm[s.Project.Weights].Data.Length * sizeof(float))),
             PointwisePoolStep s => new PointwisePoolJob<TS, TV>(s, arena, plan, _gemm[s.Conv.Weights]),
             ClassifierStep s => new ClassifierJob<TS, TV>(s, arena, plan, Math.Clamp(s.Linear.OutFeatures / 64, 1, TaskSplit.TasksPerWorker * workers)),
             _ => throw new RexNetException(RexNetErrorCode.Internal, $"the CPU backend has no job for {f.GetType().Name}"),
@@ -73,7 +74,10 @@ internal sealed class CpuJobs
         var (group, bands) = TaskSplit.ExpandDepthwise(output.N, dw.PaddedChannels / TS.Width, _panelVectors, input.H, input.W,
             output.H, output.W, s.Depthwise.Stride, s.Expand?.Weights.InChannelsPerGroup ?? 0, workers,
             s.Project?.Weights.InChannelsPerGroup ?? 0, project?.Vectors ?? 0);
-        return new ExpandDepthwiseJob<TS, TV>(s, arena, plan, s.Expand is null ? null : _gemm[s.Expand.Weights], dw, project, zeros, group, bands);
+        int images = TaskSplit.ImagesPerTask(output.N, input.H, input.W, output.H, s.Depthwise.Stride, bands, group * TS.Width,
+            (dw.PaddedChannels / TS.Width + group - 1) / group, workers);
+        return new ExpandDepthwiseJob<TS, TV>(s, arena, plan, s.Expand is null ? null : _gemm[s.Expand.Weights], dw, project, zeros, group, bands,
+            s.Expand is null ? 1 : images);
     }
 
     private static int ExciteRows(Plan plan, ExciteStep s) => plan.Tensors[SqueezedTensor(plan, s)].Shape.H;

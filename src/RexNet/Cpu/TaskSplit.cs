@@ -21,6 +21,25 @@ internal static class TaskSplit
         return needed * inW * groupFloats <= PlaneFloats ? needed : 3;
     }
 
+    /// <summary>
+    /// Whole images per expand + depthwise task: as many as fit in <see cref="PlaneFloats"/> together, while
+    /// there are still <see cref="TasksPerWorker"/> tasks per worker. A task streams its group's expansion
+    /// weights once for all its images, which at 7x7 is most of what a task costs.
+    /// </summary>
+    public static int ImagesPerTask(int batch, int inH, int inW, int outH, int stride, int bands, int groupFloats, int groups, int workers)
+    {
+        if (bands > 1 || RowsKept(inH, inW, outH, stride, bands, groupFloats) < inH)
+        {
+            return 1;
+        }
+        int images = Math.Clamp(PlaneFloats / (inH * inW * groupFloats), 1, batch);
+        while (images > 1 && groups * ((batch + images - 1) / images) < TasksPerWorker * workers)
+        {
+            images--;
+        }
+        return images;
+    }
+
     /// <summary>Cost of dispatching one task, in the multiply-adds of the cost models below.</summary>
     private const double TaskOverhead = 20_000;
 
@@ -82,19 +101,17 @@ internal static class TaskSplit
     }
 
     /// <summary>
-    /// The pixel range of each task of a 1x1 conv, in whole register tiles. Every range streams all the weights
-    /// (up to 0.8 MB for a projection), so there are as few as keep every worker busy: the fewest ranges per
-    /// image that make the tasks a multiple of the workers, or at least four per worker.
+    /// The pixel range of each task of a 1x1 conv over a batch's <paramref name="pixels"/>, in whole register
+    /// tiles. Every range streams all the weights: while they fit in a quarter of L2 they stay there from one
+    /// range to the next and there are <see cref="TasksPerWorker"/> ranges per worker, so that a worker
+    /// slowed by the machine's load is made up for; beyond that (up to 7.5 MB for a projection of rexnet_300)
+    /// there is one range per worker.
     /// </summary>
-    public static int PixelRange(int batch, int pixels, int tileRows, int workers)
+    public static int PixelRange(int pixels, int tileRows, int workers, long weightBytes)
     {
-        int perImage = Math.Max(1, (workers + batch - 1) / batch);
-        while (batch * perImage % workers != 0 && batch * perImage < 4 * workers)
-        {
-            perImage++;
-        }
+        int ranges = weightBytes <= 256 * 1024 ? TasksPerWorker * workers : workers;
         // Rounded down to whole tiles: what is left over becomes a small last task, not an oversized range.
-        int range = (pixels + perImage - 1) / perImage;
+        int range = (pixels + ranges - 1) / ranges;
         return range >= pixels ? pixels : Math.Max(tileRows, range / tileRows * tileRows);
     }
 
