@@ -54,7 +54,7 @@ internal sealed class CpuJobs
             StemStep s => new StemJob<TS, TV>(s, arena, plan, _gemm[s.Conv.Weights], TaskSplit.Bands(Shape(s.Output).N, Shape(s.Output).H, workers)),
             ExpandDepthwiseStep s => CompileExpandDepthwise<TS, TV>(s, plan, arena, zeros, workers),
             ExciteStep s => new ExciteJob<TS, TV>(s, arena, plan, _se[s.Excite.Weights], ExciteRows(plan, s), ExcitePixels(plan, s),
-                Shape(s.Output).N >= workers ? 1 : Math.Clamp(workers / Shape(s.Output).N, 1, 4)),
+                Math.Clamp(workers, 1, 4)),
             ProjectStep s => new ProjectJob<TS, TV>(s, arena, plan, _gemm[s.Project.Weights],
                 TaskSplit.PixelRange(Shape(s.Output).N * Shape(s.Output).Spatial, TileRows(_gemm[s.Project.Weights]), workers,
                     _gemm[s.Project.Weights].Data.Length * sizeof(float))),
@@ -113,7 +113,8 @@ internal sealed class CpuJobs
                 // The expanded rows kept (a ring of three, or at most PlaneFloats), and with the projection one depthwise output row.
                 ExpandDepthwiseStep s => Math.Max(3 * plan.Tensors[s.Input].Shape.W * GroupFloats(s), TaskSplit.PlaneFloats) +
                     (s.Project is null ? 0 : plan.Tensors[s.Depthwise.Output].Shape.W * GroupFloats(s)),
-                ExciteStep s => _isa.PadChannels(s.Excite.Weights.Channels) + s.Excite.Weights.Reduced,
+                // Each image's mean and hidden layer.
+                ExciteStep s => plan.Batch * (_isa.PadChannels(s.Excite.Weights.Channels) + s.Excite.Weights.Reduced),
                 _ => 0,
             });
         }

@@ -39,41 +39,55 @@ internal sealed class SeExcitation
     }
 
     /// <summary>
-    /// gate[c0, c1) = sigmoid(W2 relu(W1 pooled + b1) + b2) for one image: pooled is <see cref="PaddedChannels"/>
-    /// long (zero past the channels), gate holds channels [c0, c1) (whole vectors), hidden Reduced floats. The
-    /// hidden layer is computed whole every time, so a gate value does not depend on how channels are split.
+    /// gate[n, c0..c1) = sigmoid(W2 relu(W1 pooled[n] + b1) + b2) for images n &lt; batch: pooled and gate hold
+    /// <see cref="PaddedChannels"/> floats per image (pooled zero past the channels), [c0, c1) is whole vectors,
+    /// and hidden holds Reduced floats per image. Each weight row is read once for every image. The hidden layer
+    /// is computed whole every time, so a gate value does not depend on how channels are split.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Run<TS, TV>(ReadOnlySpan<float> pooled, Span<float> gate, Span<float> hidden, int c0, int c1)
+    public void Run<TS, TV>(ReadOnlySpan<float> pooled, int batch, Span<float> gate, Span<float> hidden, int c0, int c1)
         where TS : struct, ISimd<TV> where TV : struct
     {
         int cp = PaddedChannels, rd = Weights.Reduced;
         for (int r = 0; r < rd; r++)
         {
-            hidden[r] = MathF.Max(VectorLoops<TS, TV>.Dot(_fc1.AsSpan(r * cp, cp), pooled[..cp]) + _fc1Bias[r], 0f);
+            ReadOnlySpan<float> row = _fc1.AsSpan(r * cp, cp);
+            for (int n = 0; n < batch; n++)
+            {
+                hidden[n * rd + r] = MathF.Max(VectorLoops<TS, TV>.Dot(row, pooled.Slice(n * cp, cp)) + _fc1Bias[r], 0f);
+            }
         }
-        Span<float> g = gate[..(c1 - c0)];
-        _fc2Bias.AsSpan(c0, c1 - c0).CopyTo(g);
+        for (int n = 0; n < batch; n++)
+        {
+            _fc2Bias.AsSpan(c0, c1 - c0).CopyTo(gate.Slice(n * cp + c0, c1 - c0));
+        }
         for (int r = 0; r < rd; r++)
         {
-            VectorLoops<TS, TV>.MultiplyAdd(_fc2Transposed.AsSpan(r * cp + c0, c1 - c0), hidden[r], g);
+            ReadOnlySpan<float> column = _fc2Transposed.AsSpan(r * cp + c0, c1 - c0);
+            for (int n = 0; n < batch; n++)
+            {
+                VectorLoops<TS, TV>.MultiplyAdd(column, hidden[n * rd + r], gate.Slice(n * cp + c0, c1 - c0));
+            }
         }
-        VectorLoops<TS, TV>.Sigmoid(g);
+        for (int n = 0; n < batch; n++)
+        {
+            VectorLoops<TS, TV>.Sigmoid(gate.Slice(n * cp + c0, c1 - c0));
+        }
     }
 
-    /// <summary>Every channel's gate, at a vector width chosen at run time.</summary>
+    /// <summary>Every channel's gate for one image, at a vector width chosen at run time.</summary>
     public void Run(VectorIsa isa, ReadOnlySpan<float> pooled, Span<float> gate, Span<float> hidden)
     {
         switch (isa)
         {
             case VectorIsa.Vector512:
-                Run<Simd512, Vector512<float>>(pooled, gate, hidden, 0, PaddedChannels);
+                Run<Simd512, Vector512<float>>(pooled, 1, gate, hidden, 0, PaddedChannels);
                 break;
             case VectorIsa.Vector256:
-                Run<Simd256, Vector256<float>>(pooled, gate, hidden, 0, PaddedChannels);
+                Run<Simd256, Vector256<float>>(pooled, 1, gate, hidden, 0, PaddedChannels);
                 break;
             default:
-                Run<Simd128, Vector128<float>>(pooled, gate, hidden, 0, PaddedChannels);
+                Run<Simd128, Vector128<float>>(pooled, 1, gate, hidden, 0, PaddedChannels);
                 break;
         }
     }
