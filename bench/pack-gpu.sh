@@ -31,13 +31,41 @@ publish() {
 publish src/RexNet.Cli
 publish tests/RexNet.Tests
 
-# Never loaded on the device: ONNX Runtime (only run-onnx/bench-onnx/ONNX tests use it), the
-# debugger and dump support, the event-tracing provider, the optional GC builds, and satellite
-# resource folders of the test libraries.
-rm -f "$bin"/libonnxruntime.so "$bin"/libonnxruntime_providers_shared.so \
+# Never loaded on the device: ONNX Runtime (only run-onnx/bench-onnx/ONNX tests use it; its package
+# also drops its Windows DLLs into a linux-x64 publish), the debugger and dump support, the
+# event-tracing provider, the optional GC builds, and satellite resource folders of the test libraries.
+rm -f "$bin"/libonnxruntime.so "$bin"/libonnxruntime_providers_shared.so "$bin"/onnxruntime*.dll \
       "$bin"/libmscordaccore.so "$bin"/libmscordbi.so "$bin"/createdump \
       "$bin"/libcoreclrtraceptprovider.so "$bin"/libclrgc.so "$bin"/libclrgcexp.so
 find "$bin" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+
+# Nothing built for another platform may travel: every .dll must be a .NET assembly (a PE file with a
+# CLI header), and there must be no .exe or .dylib.
+foreign=$(python3 - "$bin" <<'PY'
+import os, struct, sys
+folder = sys.argv[1]
+for name in sorted(os.listdir(folder)):
+    path = os.path.join(folder, name)
+    if name.endswith((".exe", ".dylib")):
+        print(name)
+    elif name.endswith(".dll"):
+        with open(path, "rb") as f:
+            head = f.read(4096)
+        try:
+            pe = struct.unpack_from("<I", head, 0x3C)[0]
+            magic = struct.unpack_from("<H", head, pe + 24)[0]
+            directories = pe + 24 + (96 if magic == 0x10B else 112)
+            managed = head[:2] == b"MZ" and struct.unpack_from("<I", head, directories + 14 * 8)[0] != 0
+        except struct.error:
+            managed = False
+        if not managed:
+            print(name)
+PY
+) || { echo "pack-gpu: cannot check the pack for foreign files (python3 needed)" >&2; exit 1; }
+if [ -n "$foreign" ]; then
+  echo "pack-gpu: files for another platform in the pack: $(echo "$foreign" | paste -sd' ')" >&2
+  exit 1
+fi
 
 for f in rexnet.runtimeconfig.json RexNet.Tests.runtimeconfig.json; do
   grep -q '"System.Globalization.Invariant": true' "$bin/$f" \

@@ -1,4 +1,5 @@
-// rexnet_common.cuh - helpers shared by the kernels: activations and warp/block sum reductions.
+// rexnet_common.cuh - helpers shared by the kernels: activations, warp/block sum reductions, and the
+// "last block finishes" step of single-pass reductions across the blocks of one launch.
 //
 // Activation codes are the values of RexNet.Model.Activation (C#): 0 none, 1 SiLU, 2 ReLU6. Kernels
 // take the code as an int argument: it is uniform across a launch, so the branch costs nothing
@@ -18,6 +19,11 @@
 __device__ __forceinline__ float rexnet_relu6(float v)
 {
     return fminf(fmaxf(v, 0.0f), 6.0f);
+}
+
+__device__ __forceinline__ float rexnet_sigmoid(float v)
+{
+    return 1.0f / (1.0f + expf(-v));
 }
 
 __device__ __forceinline__ float rexnet_activate(float v, int activation)
@@ -63,4 +69,22 @@ __device__ __forceinline__ float rexnet_block_sum(float v, float* partials)
         v = rexnet_warp_sum(v);
     }
     return v;
+}
+
+// Single-pass reduction across blocks: each block has written its partial result to global memory; this
+// makes the writes visible device-wide (__threadfence), then bumps `counter`. It returns true, in every
+// thread of the block, only in the block that brings the counter to `blocks`: that block sees every
+// partial (read them with __ldcg, past L1) and finishes the reduction. It must then set the counter back
+// to 0, so the next launch (a graph replay) starts from zero. Every thread of the block must call it.
+static __device__ __forceinline__ bool rexnet_last_block(unsigned* counter, unsigned blocks)
+{
+    __shared__ int last;
+    __threadfence();
+    __syncthreads();
+    if (threadIdx.x == 0)
+    {
+        last = atomicAdd(counter, 1u) == blocks - 1 ? 1 : 0;
+    }
+    __syncthreads();
+    return last != 0;
 }

@@ -1,4 +1,5 @@
-// scale_relu6.cu - y = relu6(x * gate[n, c]): applies the SE gate, then the block's ReLU6.
+// scale_relu6.cu - y = relu6(x * gate[n, c]): applies the SE gate, then the block's ReLU6, before the projection
+// conv when the engine runs its GEMMs through cuBLAS (pointwise.cu applies it while loading otherwise).
 // CPU twin: CpuOps.ScaleRelu6.
 //
 // Layout: float32 NCHW. x and y [n, c, hw] (hw = H*W; y may not alias x); gate [n, c].

@@ -2,7 +2,8 @@
 
 Inputs: the JSON files `rexnet bench --device cuda --json` wrote (one per model) and the JSON
 files torch_bench.py wrote. Output: a markdown table and the same rows as JSON. Per (model, batch):
-our GPU p50 (CUDA events) and caller p50 (host clock around copy in, run, copy out), the fastest
+our GPU p50 (CUDA events) and caller p50 (host clock around copy in, run, copy out), our device ops
+per inference (kernel launches and library calls, copies excluded), the fastest
 PyTorch configuration by GPU p50 and its name, the ratio PyTorch/ours (above 1 means ours is
 faster), and the seed's TensorRT FP32 numbers, measured on a V100, another GPU: a reference only.
 
@@ -34,7 +35,7 @@ def _p50(stats):
 
 
 def ours_rows(report):
-    """(model, batch) -> {"gpu_p50", "caller_p50"} from one `rexnet bench --json` report."""
+    """(model, batch) -> {"gpu_p50", "caller_p50", "device_ops"} from one `rexnet bench --json` report."""
     model = report.get("model")
     rows = {}
     for entry in report.get("results") or report.get("batches") or []:
@@ -45,7 +46,7 @@ def ours_rows(report):
         caller = _p50(entry.get("caller_ms"))
         if caller is None and isinstance(entry.get("p50_ms"), (int, float)):
             caller = float(entry["p50_ms"])  # the CPU path's flat layout
-        rows[(model, int(batch))] = {"gpu_p50": gpu, "caller_p50": caller}
+        rows[(model, int(batch))] = {"gpu_p50": gpu, "caller_p50": caller, "device_ops": entry.get("device_ops")}
     return rows
 
 
@@ -77,7 +78,7 @@ def combine(ours_reports, torch_reports):
         caller, torch_wall = o.get("caller_p50"), b.get("wall_p50")
         rows.append({
             "model": model, "batch": batch,
-            "ours_gpu_p50_ms": gpu, "ours_caller_p50_ms": caller,
+            "ours_gpu_p50_ms": gpu, "ours_caller_p50_ms": caller, "ours_device_ops": o.get("device_ops"),
             "torch_best_mode": b.get("mode"), "torch_best_gpu_p50_ms": torch_gpu, "torch_best_wall_p50_ms": torch_wall,
             "ratio_gpu": torch_gpu / gpu if gpu and torch_gpu else None,
             "ratio_caller": torch_wall / caller if caller and torch_wall else None,
@@ -98,11 +99,12 @@ def markdown(rows, skipped, environment=None):
                      f"{environment.get('timm', '?')}, CUDA {environment.get('cuda', '?')}, cuDNN {environment.get('cudnn', '?')}; "
                      "float32, TF32 off, 224x224.")
         lines.append("")
-    lines.append("| model | batch | ours GPU p50 ms | ours caller p50 ms | best PyTorch | PyTorch GPU p50 ms | "
+    lines.append("| model | batch | ours GPU p50 ms | ours caller p50 ms | our device ops | best PyTorch | PyTorch GPU p50 ms | "
                  "PyTorch wall p50 ms | PyTorch/ours (GPU) | PyTorch/ours (caller) | V100 TensorRT FP32 ms (other GPU) |")
-    lines.append("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    lines.append("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        lines.append(f"| {r['model']} | {r['batch']} | {_fmt(r['ours_gpu_p50_ms'])} | {_fmt(r['ours_caller_p50_ms'])} | "
+        ops = r.get("ours_device_ops")
+        lines.append(f"| {r['model']} | {r['batch']} | {_fmt(r['ours_gpu_p50_ms'])} | {_fmt(r['ours_caller_p50_ms'])} | {ops if ops is not None else '—'} | "
                      f"{r['torch_best_mode'] or '—'} | {_fmt(r['torch_best_gpu_p50_ms'])} | {_fmt(r['torch_best_wall_p50_ms'])} | "
                      f"{_fmt(r['ratio_gpu'], 2)} | {_fmt(r['ratio_caller'], 2)} | {_fmt(r['v100_tensorrt_fp32_ms'], 2)} |")
     lines.append("")

@@ -60,6 +60,7 @@ def summarize(results):
     if latency:
         summary["latency"] = latency.get("rows", [])
     summary["all_pass"] = bool(summary["steps"]) and all(s.get("status") == "pass" for s in summary["steps"])
+    summary["dry_run"] = os.environ.get("GPU_CHECK_DRY_RUN") == "1"
     return summary
 
 
@@ -69,6 +70,8 @@ def _num(value, digits=3):
 
 def markdown(summary, results):
     lines = ["# GPU check", ""]
+    if summary.get("dry_run"):
+        lines += ["**Dry run** (GPU_CHECK_DRY_RUN=1): tiny sizes and counts to check the script itself; no number here is a measurement.", ""]
     gpu = summary.get("gpu") or {}
     if gpu:
         lines.append("; ".join(f"{k}: {v}" for k, v in gpu.items()))

@@ -120,7 +120,7 @@ class ParityCompareTests(unittest.TestCase):
 
 class CombineTests(unittest.TestCase):
     OURS = {"model": "rexnet_100", "results": [
-        {"batch": 1, "gpu_ms": {"p50": 0.5, "p90": 0.6, "p99": 0.7}, "caller_ms": {"p50": 0.6}},
+        {"batch": 1, "gpu_ms": {"p50": 0.5, "p90": 0.6, "p99": 0.7}, "caller_ms": {"p50": 0.6}, "device_ops": 51},
         {"batch": 8, "gpu_ms": {"p50_ms": 1.0}, "caller_ms": {"p50_ms": 1.2}}], "device_info": {"name": "H100"}}
     TORCH = {"environment": {"gpu": "H100", "torch": "2.11"}, "cells": [
         {"model": "rexnet_100", "mode": "eager", "batch": 1, "gpu_ms": {"p50": 3.0}, "wall_ms": {"p50": 3.2}},
@@ -135,17 +135,18 @@ class CombineTests(unittest.TestCase):
         self.assertAlmostEqual(first["ratio_gpu"], 2.0)
         self.assertAlmostEqual(first["ratio_caller"], 1.1 / 0.6)
         self.assertEqual(first["v100_tensorrt_fp32_ms"], 3.08)
+        self.assertEqual(first["ours_device_ops"], 51)
         self.assertEqual(rows[1]["ours_caller_p50_ms"], 1.2)
         self.assertIsNone(rows[1]["ratio_gpu"])
         self.assertEqual(len(skipped), 1)
 
     def test_cpu_layout_is_read_as_caller_time(self):
         rows = combine_results.ours_rows({"model": "rexnet_130", "results": [{"batch": 4, "p50_ms": 9.0}]})
-        self.assertEqual(rows[("rexnet_130", 4)], {"gpu_p50": None, "caller_p50": 9.0})
+        self.assertEqual(rows[("rexnet_130", 4)], {"gpu_p50": None, "caller_p50": 9.0, "device_ops": None})
 
     def test_batches_may_be_listed_under_batches(self):
         rows = combine_results.ours_rows({"model": "rexnet_150", "batches": [{"batch": 1, "gpu_ms": {"p50": 2.0}, "caller_ms": {"p50": 2.5}}]})
-        self.assertEqual(rows[("rexnet_150", 1)], {"gpu_p50": 2.0, "caller_p50": 2.5})
+        self.assertEqual(rows[("rexnet_150", 1)], {"gpu_p50": 2.0, "caller_p50": 2.5, "device_ops": None})
 
     def test_markdown_has_a_row_per_cell_and_names_what_was_skipped(self):
         rows, skipped = combine_results.combine([self.OURS], [self.TORCH])
@@ -153,6 +154,7 @@ class CombineTests(unittest.TestCase):
         self.assertEqual(sum(line.startswith("| rexnet_100 |") for line in text.splitlines()), 2)
         self.assertIn("compile_max_autotune b8 (deadline)", text)
         self.assertIn("V100 TensorRT FP32", text)
+        self.assertIn("| 51 |", text)
 
     def test_seed_table_covers_every_seed_model_and_batch(self):
         for model in ["rexnet_100", "rexnet_130", "rexnet_150", "rexnet_200", "rexnet_300"]:

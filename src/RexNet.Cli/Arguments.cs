@@ -78,6 +78,22 @@ internal sealed class Arguments
         return v;
     }
 
+    /// <summary>A finite number in [min, max]; <paramref name="minExclusive"/> leaves min itself out.</summary>
+    public double? GetDouble(string name, double min, double max, bool minExclusive = false)
+    {
+        string? text = Get(name);
+        if (text is null)
+        {
+            return null;
+        }
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v) ||
+            v < min || (minExclusive && v == min) || v > max)
+        {
+            throw new UsageException($"--{name} must be a number in {(minExclusive ? "(" : "[")}{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}], got '{text}'");
+        }
+        return v;
+    }
+
     public IReadOnlyList<int> GetIntList(string name, IReadOnlyList<int> fallback, int min = 1, int max = 4096)
     {
         string? text = Get(name);

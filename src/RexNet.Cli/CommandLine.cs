@@ -17,13 +17,17 @@ internal static class CommandLine
         new InitCommand(),
         new RunCommand(),
         new BenchCommand(),
+        new PlanCommand(),
         new PreprocessCommand(),
         new PredictCommand(),
         new EvalCommand(),
+        new FinetuneCommand(),
         new ExportOnnxCommand(),
         new RunOnnxCommand(),
         new BenchOnnxCommand(),
         new DoctorCommand(),
+        new ServeCommand(),
+        new BenchServeCommand(),
     ];
 
     /// <summary>Runs one command line. <paramref name="rawStdout"/> is the byte stream under

@@ -1,13 +1,15 @@
 // cuda_host_shim.h - runs the kernels/*.cu sources on the CPU, unchanged, for the kernel tests.
 //
-// Compile a kernel file with g++ -x c++ -include cuda_host_shim.h and link it with emu_runtime.cpp.
+// Compile a kernel file with g++ -x c++ -include cuda_host_shim.h -mfma -Wno-unknown-pragmas and link it with
+// emu_runtime.cpp. -mfma makes fmaf an instruction rather than a libm call, and lets g++ contract a*b+c into
+// one fused multiply-add as NVRTC does by default; g++ ignores #pragma unroll.
 // The tests do this themselves (tests/RexNet.Tests/Kernels/Emulation/EmulatorBuild.cs): one wrapper
 // per kernels/*.cu that includes it inside a namespace and registers its entry points (emu_runtime.h),
 // built into librexnet_kernel_emu.so and cached by a hash of the sources. The shim maps CUDA's
 // kernel-side vocabulary onto a host emulation:
 //
 //   * Blocks run one after another (in reverse order under the reverse schedule).
-//   * The threads of a block run as fibers (ucontext, one stack per thread). A fiber runs until it
+//   * The threads of a block run as fibers (one stack each, switched without system calls). A fiber runs until it
 //     reaches __syncthreads, __syncwarp, a warp shuffle/vote or the end of the kernel, then the
 //     scheduler runs the next ready fiber. __syncthreads is a real barrier: nobody passes it until
 //     every thread of the block has arrived at it.
@@ -42,14 +44,21 @@
 //     __threadfence/volatile (memory-model effects do not exist on one host thread);
 //   * dependencies between blocks (blocks run to completion one after another);
 //   * reads or writes that land beyond the NaN guard zones around each test buffer (4 KiB a side),
-//     a missing barrier whose stale value happens to equal the right one, and wrong results that only arise with
-//     FMA contraction or the device's libm (host libm is used; NVRTC contracts a*b+c into fma, so
-//     results differ in the last bits - the tests compare with a tolerance);
+//     a missing barrier whose stale value happens to equal the right one, and wrong results that only arise
+//     with the device's libm or its own choice of which a*b+c to fuse (host libm is used, and g++ fuses
+//     where it sees fit, not where NVRTC does, so results differ in the last bits - the tests compare with
+//     a tolerance);
 //   * resource limits: registers, shared memory per block, occupancy, speed (NVRTC + ptxas report
 //     these; see the NVRTC tests).
 //
+//   * Atomics and __threadfence: blocks run one after another and threads one at a time, so an atomic is a
+//     plain read-modify-write and a fence orders nothing more. A "last block does the rest" reduction
+//     (a counter bumped after a fence) therefore runs its final step in whichever block comes last in
+//     the schedule: the first block under the reverse schedule, which the tests run too. What the
+//     emulation cannot check is that the fence is there (see below).
+//
 // Not provided (a kernel using them fails to compile here): dynamic shared memory (extern __shared__),
-// atomics, textures, cooperative groups, __activemask, fast-math intrinsics.
+// textures, cooperative groups, __activemask, fast-math intrinsics.
 #pragma once
 
 #include <math.h>
@@ -64,6 +73,13 @@ struct uint3
 {
     unsigned int x, y, z;
 };
+
+struct alignas(16) float4
+{
+    float x, y, z, w;
+};
+
+inline float4 make_float4(float x, float y, float z, float w) { return float4{x, y, z, w}; }
 
 struct dim3
 {
@@ -111,6 +127,7 @@ T warp_exchange(WarpOp op, unsigned mask, T value, int param, int width, const c
 #define __forceinline__ inline __attribute__((always_inline))
 #define __noinline__ __attribute__((noinline))
 #define __launch_bounds__(...)
+#define __align__(n) __attribute__((aligned(n)))
 #define __constant__ static
 #define __shared__ static __attribute__((section("rexnet_emu_shared"), aligned(16)))
 
@@ -179,6 +196,23 @@ template <class T>
 inline T __ldg(const T* p)
 {
     return *p;
+}
+
+// A load that bypasses L1 on the device (for data other blocks of the same launch wrote).
+template <class T>
+inline T __ldcg(const T* p)
+{
+    return *p;
+}
+
+inline void __threadfence() {}
+
+template <class T>
+inline T atomicAdd(T* address, T value)
+{
+    T old = *address;
+    *address = old + value;
+    return old;
 }
 
 // CUDA's device-side min/max overloads for the types the kernels use.

@@ -1,18 +1,59 @@
 // emu_runtime.cpp - the scheduler behind cuda_host_shim.h: fibers, barriers, warp exchanges, the
-// kernel registry and the C entry point the C# tests call (rexnet_emu_launch).
+// kernel registry and the C entry points: rexnet_emu_launch (the C# tests, the mock CUDA driver) and
+// rexnet_emu_signature (the mock driver).
 #include "emu_runtime.h"
 
 #include <sys/mman.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <new>
 #include <string>
 #include <vector>
+
+#if !defined(__x86_64__)
+#error "the emulation's fiber switch (rexnet_emu_switch below) is written for x86-64"
+#endif
+
+// rexnet_emu_switch(save, load): saves the callee-saved registers, MXCSR and the x87 control word on the
+// current stack, stores the stack pointer in *save, switches to the stack `load` and restores the same
+// from it. A context switch without a system call: ucontext's swapcontext also saves the signal mask
+// with sigprocmask, which cost more than most kernels' work per thread. New fibers start with a frame
+// laid out as this restore expects, returning into rexnet_emu_fiber_entry.
+extern "C" void rexnet_emu_switch(void** save, void* load);
+extern "C" [[noreturn]] void rexnet_emu_fiber_entry();
+asm(R"(
+    .text
+    .p2align 4
+    .type rexnet_emu_switch, @function
+rexnet_emu_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    stmxcsr (%rsp)
+    fnstcw 4(%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    ldmxcsr (%rsp)
+    fldcw 4(%rsp)
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size rexnet_emu_switch, .-rexnet_emu_switch
+)");
 
 // Linker-provided bounds of the section holding every __shared__ variable (absent when none exists).
 extern "C" char __start_rexnet_emu_shared[] __attribute__((weak, visibility("hidden")));
@@ -38,7 +79,7 @@ enum class State
 
 struct Fiber
 {
-    ucontext_t context;
+    void* sp = nullptr; // saved stack pointer while suspended
     char* stack = nullptr; // mapping base; the lowest page is a guard
     State state = State::Ready;
     uint3 index{};
@@ -64,7 +105,7 @@ struct Launch
     void** args = nullptr;
     std::vector<Fiber>* fibers = nullptr;
     unsigned running = 0;
-    ucontext_t scheduler;
+    void* scheduler = nullptr; // the scheduler's saved stack pointer while a fiber runs
     std::string error;
 };
 
@@ -110,15 +151,16 @@ void suspend(State state, const char* file, int line)
     f.state = state;
     f.file = file;
     f.line = line;
-    swapcontext(&f.context, &current->scheduler);
+    rexnet_emu_switch(&f.sp, current->scheduler);
 }
 
-void fiber_main()
+// Leaves a fiber for good: its stack is reused by the next thread that starts on it.
+[[noreturn]] void exit_fiber()
 {
-    Launch& launch = *current;
-    launch.kernel->invoke(launch.kernel->function, launch.args);
-    running_fiber().state = State::Done;
-    setcontext(&launch.scheduler);
+    Fiber& f = running_fiber();
+    f.state = State::Done;
+    rexnet_emu_switch(&f.sp, current->scheduler);
+    __builtin_unreachable();
 }
 
 void ensure_fibers(unsigned count)
@@ -139,15 +181,31 @@ void ensure_fibers(unsigned count)
     }
 }
 
-void start_fiber(Fiber& f, unsigned linear, const dim3& block)
+// The frame rexnet_emu_switch restores from, top of the stack downwards: a null return address for the
+// entry function, the entry function, rbp, rbx, r12-r15 (all zero), then MXCSR and the x87 control word
+// (the scheduler's, so kernels round as the host does).
+void start_fiber(Fiber& f, unsigned linear, const dim3& block, std::uint64_t control_words)
 {
     f.state = State::Ready;
     f.index = uint3{linear % block.x, linear / block.x % block.y, linear / (block.x * block.y)};
-    getcontext(&f.context);
-    f.context.uc_stack.ss_sp = f.stack + page_size;
-    f.context.uc_stack.ss_size = FiberStackBytes;
-    f.context.uc_link = nullptr;
-    makecontext(&f.context, fiber_main, 0);
+    auto* top = reinterpret_cast<std::uint64_t*>(f.stack + page_size + FiberStackBytes);
+    top[-1] = 0;
+    top[-2] = reinterpret_cast<std::uint64_t>(&rexnet_emu_fiber_entry);
+    for (int i = 3; i <= 8; i++)
+    {
+        top[-i] = 0;
+    }
+    top[-9] = control_words;
+    f.sp = top - 9;
+}
+
+std::uint64_t current_control_words()
+{
+    std::uint32_t mxcsr = 0;
+    std::uint16_t fpucw = 0;
+    asm volatile("stmxcsr %0" : "=m"(mxcsr));
+    asm volatile("fnstcw %0" : "=m"(fpucw));
+    return mxcsr | static_cast<std::uint64_t>(fpucw) << 32;
 }
 
 const char* op_name(WarpOp op)
@@ -344,7 +402,7 @@ void run_block(Launch& launch, unsigned threads, bool reverse)
             }
             current_thread_idx = f.index;
             launch.running = t;
-            swapcontext(&launch.scheduler, &f.context);
+            rexnet_emu_switch(&launch.scheduler, f.sp);
             if (!launch.error.empty())
             {
                 throw LaunchFailed{};
@@ -399,6 +457,7 @@ void run_grid(Launch& launch, const dim3& grid, const dim3& block, bool reverse)
     check_launch(grid, block);
     unsigned threads = block.x * block.y * block.z;
     ensure_fibers(threads);
+    std::uint64_t control_words = current_control_words();
     current_block_dim = block;
     current_grid_dim = grid;
     unsigned long long blocks = static_cast<unsigned long long>(grid.x) * grid.y * grid.z;
@@ -410,7 +469,7 @@ void run_grid(Launch& launch, const dim3& grid, const dim3& block, bool reverse)
         poison_shared_memory();
         for (unsigned t = 0; t < threads; t++)
         {
-            start_fiber(fiber_pool[t], t, block);
+            start_fiber(fiber_pool[t], t, block, control_words);
         }
         run_block(launch, threads, reverse);
     }
@@ -460,12 +519,21 @@ void trap(const char* file, int line)
     current->error = format("__trap() at %s:%d in thread (%u, %u, %u) of block (%u, %u, %u)", file, line,
         current_thread_idx.x, current_thread_idx.y, current_thread_idx.z, current_block_idx.x, current_block_idx.y,
         current_block_idx.z);
-    Fiber& f = running_fiber();
-    f.state = State::Done;
-    setcontext(&current->scheduler);
-    __builtin_unreachable();
+    exit_fiber();
 }
 
+} // namespace rexnet_emu
+
+extern "C" void rexnet_emu_fiber_entry()
+{
+    using namespace rexnet_emu;
+    Launch& launch = *current;
+    launch.kernel->invoke(launch.kernel->function, launch.args);
+    exit_fiber();
+}
+
+namespace rexnet_emu
+{
 void register_kernel(const KernelEntry& entry)
 {
     registry().push_back(entry);
@@ -508,4 +576,12 @@ extern "C" __attribute__((visibility("default"))) int rexnet_emu_launch(const ch
     }
     std::snprintf(error, static_cast<std::size_t>(error_capacity), "%s", launch.error.c_str());
     return 1;
+}
+
+// The parameter letters of an emulated kernel, or null when no kernel of that name is registered: the
+// mock CUDA driver (tests/cuda-mock) checks a module's parameter sizes against these.
+extern "C" __attribute__((visibility("default"))) const char* rexnet_emu_signature(const char* kernel)
+{
+    const rexnet_emu::KernelEntry* entry = rexnet_emu::find_kernel(kernel);
+    return entry == nullptr ? nullptr : entry->signature;
 }

@@ -23,8 +23,8 @@ internal sealed class CudaLibraryNotFoundException : RexNetException
     public static string Remedy(CudaLibrary library) => library switch
     {
         CudaLibrary.Driver => "install the NVIDIA driver (it provides libcuda.so.1 / nvcuda.dll) on a machine with an NVIDIA GPU",
-        CudaLibrary.Nvrtc => "install NVRTC (CUDA toolkit, pip nvidia-cuda-nvrtc-cu12, or Debian non-free libnvrtc11.2) or point REXNET_CUDA_LIBS at it",
-        CudaLibrary.Cublas => "install cuBLAS (CUDA toolkit, pip nvidia-cublas-cu12, or Debian non-free libcublas11) or point REXNET_CUDA_LIBS at it",
+        CudaLibrary.Nvrtc => "install NVRTC (CUDA toolkit 13 or 12, pip nvidia-cuda-nvrtc for CUDA 13 or nvidia-cuda-nvrtc-cu12 for 12, or Debian non-free libnvrtc11.2) or point REXNET_CUDA_LIBS at it",
+        CudaLibrary.Cublas => "install cuBLAS (CUDA toolkit 13 or 12, pip nvidia-cublas for CUDA 13 or nvidia-cublas-cu12 for 12, or Debian non-free libcublas11) or point REXNET_CUDA_LIBS at it",
         _ => throw new ArgumentOutOfRangeException(nameof(library)),
     };
 

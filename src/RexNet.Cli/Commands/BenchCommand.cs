@@ -11,8 +11,8 @@ internal sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
     public string Summary => "measure p50/p90/p99 latency per batch size";
-    public string Usage => "[--model NAME] [--device cpu|cuda|cuda:N|auto] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE] [--profile]";
-    public IReadOnlyCollection<string> Flags => ["model", "device", "batch", "size", "runs", "warmup", "threads", "json"];
+    public string Usage => "[--model NAME] [--device cpu|cuda|cuda:N|auto] [--gemm kernels|cublas] [--batch 1,4,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE] [--profile]";
+    public IReadOnlyCollection<string> Flags => ["model", "device", "gemm", "batch", "size", "runs", "warmup", "threads", "json"];
     public IReadOnlyCollection<string> Switches => ["profile"];
 
     public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
@@ -20,6 +20,7 @@ internal sealed class BenchCommand : ICommand
         args.NoPositionals();
         var spec = ModelSpec.FromZoo(args.Get("model") ?? "rexnet_100");
         var device = ModelArguments.Device(args, DeviceSpec.Cpu);
+        var gemm = args.GetEnum("gemm", CudaGemm.Kernels);
         var batches = args.GetIntList("batch", [1, 4, 8], 1, 256);
         int size = args.GetInt("size", 224, ModelSpec.MinInputSize, 4096);
         int runs = args.GetInt("runs", 50, 1, 1_000_000);
@@ -37,17 +38,19 @@ internal sealed class BenchCommand : ICommand
         var model = RandomInit.CreateFolded(spec, seed: 0);
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            FoldedWeights = model, MaxBatch = batches.Max(), Height = size, Width = size, Threads = threads,
+            FoldedWeights = model, MaxBatch = batches.Max(), Height = size, Width = size, Threads = threads, Gemm = gemm,
         }.WithDevice(device));
         var inv = CultureInfo.InvariantCulture;
         var diagnostics = engine.Diagnostics;
         bool onGpu = engine.Device == DeviceKind.Cuda;
+        // Kernel launches and library calls per inference: the same for every batch size.
+        int deviceOps = onGpu ? int.Parse(diagnostics.DeviceProperties["device_ops"], inv) : 0;
         table.WriteLine($"{spec.Name} {size}x{size} on {engine.Device} ({engine.DeviceReason}); {Environment.ProcessorCount} logical cores, " +
                          $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
         if (onGpu)
         {
             table.WriteLine(diagnostics.DeviceProperties["summary"]);
-            table.WriteLine($"{"batch",5} {"gpu p50",9} {"gpu p90",9} {"gpu p99",9} {"call p50",9} {"call p90",9} {"call p99",9} {"img/s",9}  " +
+            table.WriteLine($"{"batch",5} {"gpu p50",9} {"gpu p90",9} {"gpu p99",9} {"call p50",9} {"call p90",9} {"call p99",9} {"img/s",9} {"ops",5}  " +
                              $"(ms; gpu = CUDA events around the graph, call = Engine.Run; {runs} runs after {warmup} warm-up)");
         }
         else
@@ -86,11 +89,12 @@ internal sealed class BenchCommand : ICommand
             if (onGpu)
             {
                 double G(double q) => Pct(gpuTimes, q);
-                table.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.000} {5,9:0.000} {6,9:0.000} {7,9:0.0}",
-                    batch, G(0.50), G(0.90), G(0.99), P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50)));
+                table.WriteLine(string.Format(inv, "{0,5} {1,9:0.000} {2,9:0.000} {3,9:0.000} {4,9:0.000} {5,9:0.000} {6,9:0.000} {7,9:0.0} {8,5}",
+                    batch, G(0.50), G(0.90), G(0.99), P(0.50), P(0.90), P(0.99), batch * 1000.0 / P(0.50), deviceOps));
                 results.Add(new
                 {
                     batch, p50_ms = P(0.50), p90_ms = P(0.90), p99_ms = P(0.99), images_per_s = batch * 1000.0 / P(0.50),
+                    device_ops = deviceOps,
                     gpu_ms = new { p50 = G(0.50), p90 = G(0.90), p99 = G(0.99) },
                     caller_ms = new { p50 = P(0.50), p90 = P(0.90), p99 = P(0.99) },
                 });

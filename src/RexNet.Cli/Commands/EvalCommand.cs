@@ -33,12 +33,24 @@ internal sealed class EvalCommand : ICommand
         {
             OutputFile.Check(jsonPath, []);
         }
-        var samples = args.Get("list") is { } list ? EvalDataset.FromListFile(root, list) : EvalDataset.FromImageFolder(root);
-        if (samples.Count == 0)
+        if (!Directory.Exists(root))
         {
-            throw new InvalidInputFileException(root, "no .jpg, .jpeg or .png images found");
+            throw new InvalidInputFileException(root, "evaluation folder not found", RexNetErrorCode.NotFound);
         }
         var (weights, model) = ModelArguments.Weights(args, stderr);
+
+        // The engine comes first: class folders are matched to the labels its weights declare.
+        using var engine = RexNetEngine.Create(new EngineOptions
+        {
+            Model = model, Weights = weights, MaxBatch = batch, Height = preprocess.Size, Width = preprocess.Size,
+        }.WithDevice(device));
+        var samples = args.Get("list") is { } list
+            ? EvalDataset.FromListFile(root, list, engine.NumClasses)
+            : EvalDataset.FromImageFolder(root, engine.ClassLabels);
+        if (samples.Count == 0)
+        {
+            throw new InvalidInputFileException(root, $"no images found ({ClassFolders.ExtensionList})");
+        }
         if (jsonPath is not null)
         {
             // Every input is known now, and nothing has run yet.
@@ -46,13 +58,7 @@ internal sealed class EvalCommand : ICommand
         }
         // With the report on standard output, the human-readable summary goes to stderr.
         var summary = jsonPath is not null && OutputFile.IsStandardOutput(jsonPath) ? stderr : stdout;
-
-        using var engine = RexNetEngine.Create(new EngineOptions
-        {
-            Model = model, Weights = weights,
-            MaxBatch = Math.Min(batch, samples.Count), Height = preprocess.Size, Width = preprocess.Size,
-        }.WithDevice(device));
-        stderr.WriteLine($"{engine.Spec.Name} on {engine.Device} ({engine.DeviceReason}): {samples.Count} images, batch {engine.MaxBatch}, {workers} decoders");
+        stderr.WriteLine($"{engine.Spec.Name} on {engine.Device} ({engine.DeviceReason}): {samples.Count} images, {engine.NumClasses} classes, batch {Math.Min(batch, samples.Count)}, {workers} decoders");
         var inv = CultureInfo.InvariantCulture;
         var line = new ProgressLine(stderr, tenthsWhenRedirected: true);
         var report = Evaluator.Evaluate(engine, samples, new EvalOptions { Preprocess = preprocess, DecodeWorkers = workers },
@@ -87,7 +93,7 @@ internal sealed class EvalCommand : ICommand
             weights,
             dataset = root,
             list,
-            batch = engine.MaxBatch,
+            batch = Math.Min(engine.MaxBatch, report.Images),
             preprocess = new
             {
                 preset = preprocess.Preset.ToString().ToLowerInvariant(), size = preprocess.Size, crop_pct = preprocess.CropPct,

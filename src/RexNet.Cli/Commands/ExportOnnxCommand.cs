@@ -38,16 +38,18 @@ internal sealed class ExportOnnxCommand : ICommand
         };
 
         using var file = SafeTensorsFile.Open(weightsPath);
-        var spec = ModelIdentification.Identify(file, args.Get("model"));
-        options = options with { ClassLabels = labels is null ? null : ReadLabels(labels, spec.NumClasses) };
         var stateDict = file.ReadAllFloat32();
+        // The head's size and labels come from the weights; a labels file must name every one of its classes.
+        var spec = WeightLoader.WithHeadOf(ModelIdentification.Identify(file, args.Get("model")), stateDict);
+        var declared = WeightsMetadata.ReadLabels(weightsPath, file.Metadata, spec.NumClasses);
+        options = options with { ClassLabels = labels is null ? null : ReadLabels(labels, spec.NumClasses) };
         bool keepBn = args.Has("keep-bn");
         OnnxModel model;
         try
         {
             model = keepBn
-                ? OnnxExporter.ExportWithBatchNorm(spec, stateDict, options)
-                : OnnxExporter.ExportFolded(BatchNormFolding.Fold(spec, stateDict), options);
+                ? OnnxExporter.ExportWithBatchNorm(spec, stateDict, options, declared)
+                : OnnxExporter.ExportFolded(BatchNormFolding.Fold(spec, stateDict) with { Labels = declared }, options);
         }
         catch (WeightMismatchException e)
         {
@@ -58,7 +60,7 @@ internal sealed class ExportOnnxCommand : ICommand
         string sizes = dynamic ? "[batch, 3, height, width]" : $"[{options.Batch}, 3, {options.Height}, {options.Width}]";
         string labelsNote = model.Metadata.ContainsKey("rexnet.class_labels") ? "labels embedded" : "no labels embedded";
         (OutputFile.IsStandardOutput(output) ? stderr : stdout).WriteLine($"wrote {output}: {spec.Name}, opset {model.Opset} (IR {model.IrVersion}), input {sizes}, " +
-                         $"BatchNorm {(keepBn ? "kept" : "folded")}, {model.NodeCount} nodes, {model.ParameterCount:N0} parameters, {labelsNote}");
+                         $"BatchNorm {(keepBn ? "kept" : "folded")}, {model.NodeCount} nodes, {model.ParameterCount:N0} parameters, {spec.NumClasses} classes, {labelsNote}");
         return CommandLine.ExitOk;
     }
 

@@ -4,13 +4,13 @@ using RexNet.Imaging;
 
 namespace RexNet.Cli.Commands;
 
-/// <summary>`rexnet predict`: the top ImageNet classes of one or more images.</summary>
+/// <summary>`rexnet predict`: the top classes of one or more images, named by the weights' labels (ImageNet-1k for timm's).</summary>
 internal sealed class PredictCommand : ICommand
 {
     private const int MaxBatch = 8;
 
     public string Name => "predict";
-    public string Summary => "classify images: top-k ImageNet-1k classes with probabilities";
+    public string Summary => "classify images: top-k classes (ImageNet-1k, or a fine-tuned head's labels) with probabilities";
     public string Usage => "IMAGE... (--weights FILE | --pretrained) [--model NAME] [--device auto|cpu|cuda|cuda:N] [--top 5] [--json] " +
                            "[--preset timm|paddle] [--size N] [--crop-pct F] [--exif-orientation apply|ignore]";
     public IReadOnlyCollection<string> Flags => [.. ModelArguments.WeightFlags, .. ModelArguments.PreprocessFlags, "top"];
@@ -23,7 +23,7 @@ internal sealed class PredictCommand : ICommand
         {
             throw new UsageException("no images given");
         }
-        int top = args.GetInt("top", 5, 1, ImageNetClasses.Count);
+        int top = args.GetInt("top", 5, 1, 100_000);
         var device = ModelArguments.Device(args, DeviceSpec.Auto);
         // People's photos: a portrait phone shot is classified the right way up unless asked otherwise.
         var preprocess = ModelArguments.Preprocess(args, ExifOrientation.Apply);
@@ -57,7 +57,8 @@ internal sealed class PredictCommand : ICommand
             for (int k = 0; k < results[i].Count; k++)
             {
                 var p = results[i][k];
-                w.WriteLine(string.Format(inv, "  {0,2}. {1,7:P2}  {2} ({3}, class {4})", k + 1, p.Probability, p.Label, p.Synset, p.ClassIndex));
+                string where = p.Synset is null ? $"class {p.ClassIndex}" : $"{p.Synset}, class {p.ClassIndex}";
+                w.WriteLine(string.Format(inv, "  {0,2}. {1,7:P2}  {2} ({3})", k + 1, p.Probability, p.Label, where));
             }
         }
     }

@@ -8,8 +8,8 @@ internal sealed class RunCommand : ICommand
 {
     public string Name => "run";
     public string Summary => "run a float32 NCHW .npy tensor through a model and write logits as .npy";
-    public string Usage => "--weights FILE --input X.npy --output Y.npy [--model NAME] [--device auto|cpu|cuda|cuda:N] [--features]";
-    public IReadOnlyCollection<string> Flags => ["model", "weights", "input", "output", "device"];
+    public string Usage => "--weights FILE --input X.npy --output Y.npy [--model NAME] [--device auto|cpu|cuda|cuda:N] [--gemm kernels|cublas] [--features]";
+    public IReadOnlyCollection<string> Flags => ["model", "weights", "input", "output", "device", "gemm"];
     public IReadOnlyCollection<string> Switches => ["features"];
 
     public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
@@ -18,6 +18,7 @@ internal sealed class RunCommand : ICommand
         string inputPath = args.Require("input");
         string outputPath = args.Require("output");
         var device = ModelArguments.Device(args, DeviceSpec.Auto);
+        var gemm = args.GetEnum("gemm", CudaGemm.Kernels);
         string? model = args.Get("model");
         string weights = args.Require("weights");
         OutputFile.Check(outputPath, [inputPath, weights]);
@@ -41,7 +42,7 @@ internal sealed class RunCommand : ICommand
 
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = model, Weights = weights, MaxBatch = batch, Height = height, Width = width,
+            Model = model, Weights = weights, MaxBatch = batch, Height = height, Width = width, Gemm = gemm,
         }.WithDevice(device));
         bool features = args.Has("features");
         int perImage = features ? engine.FeatureCount : engine.NumClasses;

@@ -21,7 +21,12 @@ internal sealed class BoundOp
         {
             Op = op,
             Function = kernels[k.Kernel],
-            Args = k.Args.Select(a => a.Pointer is { } p ? address(p) : (uint)a.Value).ToArray(),
+            Args = k.Args.Select(a => a.Kind switch
+            {
+                LaunchArgKind.Pointer => address(a.Pointer),
+                LaunchArgKind.Null => 0UL,
+                _ => (uint)a.Value,
+            }).ToArray(),
         },
         GemmCall g => new BoundOp { Op = op, A = address(g.A), B = address(g.B), C = address(g.C) },
         _ => throw new NotSupportedException(op.GetType().Name),

@@ -7,20 +7,22 @@ using RexNet.Weights;
 namespace RexNet.Cuda;
 
 /// <summary>
-/// Runs the plan on one GPU. Creating it allocates everything: one stream, one cuBLAS handle with its own
-/// workspace, the compiled kernels, one weight allocation (uploaded once), one activation arena sized from the
-/// max-batch plan, pinned staging buffers, two timing events, and one CUDA graph per batch size 1..MaxBatch.
-/// A run copies the input into pinned memory, then on the stream: upload, graph launch, download; then
-/// synchronises. It allocates nothing on the host or the device.
+/// Runs the plan on one GPU. Creating it allocates everything: one stream, the compiled kernels, one weight
+/// allocation (uploaded once), one activation arena sized from the largest batch's device program, pinned
+/// staging buffers, two timing events, one CUDA graph per batch size 1..MaxBatch, and, when the GEMMs run
+/// through cuBLAS, a cuBLAS handle with its own workspace. A run copies the input into pinned memory, then
+/// on the stream: upload, graph launch, download; then synchronises. It allocates nothing on the host or
+/// the device. Everything, creation included, runs on the engine's own stream and waits on that stream
+/// only: a context-wide synchronisation would invalidate another engine's capture on another thread.
 ///
-/// Graphs per batch size, captured eagerly at creation: a graph is ~5 nodes per bottleneck and captures in
-/// well under a millisecond, so capturing MaxBatch of them costs little and keeps the promise that creation
-/// allocates everything (a lazy capture would allocate graph memory inside the first run of each size).
-/// Padding to MaxBatch instead would make a batch-1 call pay for MaxBatch images.
+/// Graphs per batch size, captured eagerly at creation: a graph is one node per device op (at most 52 for
+/// rexnet_100 with our GEMM kernels) and captures in well under a millisecond, so capturing MaxBatch of
+/// them costs little and keeps the promise that creation allocates everything. Padding to MaxBatch instead
+/// would make a batch-1 call pay for MaxBatch images.
 ///
 /// Thread-safety: none. One engine is one stream and one set of buffers; call it from one thread at a time
 /// (any thread: each call binds the context to the calling thread). Two engines may run side by side on one
-/// GPU, each with its own stream, arena and cuBLAS handle, sharing the device's primary context.
+/// GPU, each with its own stream, arena and (with cuBLAS) handle, sharing the device's primary context.
 /// A sticky CUDA error (illegal address, launch failure) marks the engine broken; every later call fails fast
 /// with that first error (<see cref="BrokenReason"/>).
 /// </summary>
@@ -29,22 +31,21 @@ internal sealed class CudaBackend : IInferenceBackend
     /// <summary>cuBLAS's recommended workspace for Hopper; owned by the engine so captured GEMMs never allocate.</summary>
     public const long CublasWorkspaceBytes = 32L << 20;
 
-    private const int MaxKernelArgs = 16;
+    private const int MaxKernelArgs = 24;
 
     private readonly CudaContext _context;
     private readonly List<IDisposable> _owned = [];
+    private readonly CudaPlan _plan = null!;
     private readonly CudaStreamHandle _stream = null!;
-    private readonly CublasHandle _blas = null!;
+    private readonly CublasHandle? _blas;
     private readonly DeviceMemoryHandle _arena = null!;
     private readonly DeviceMemoryHandle _weights = null!;
     private readonly PinnedHostMemoryHandle _inputStaging = null!;
     private readonly PinnedHostMemoryHandle _outputStaging = null!;
     private readonly CudaEventHandle _start = null!;
     private readonly CudaEventHandle _end = null!;
-    private readonly Plan[] _plans = [];
     private readonly BoundOp[][][] _ops = [];
     private readonly CudaGraphExecHandle[]? _graphs;
-    private readonly ArenaLayout _arenaLayout = null!;
     private bool _disposed;
 
     public DeviceKind Device => DeviceKind.Cuda;
@@ -53,11 +54,15 @@ internal sealed class CudaBackend : IInferenceBackend
     /// <summary>Whether runs replay CUDA graphs (always, except in tests comparing with step-by-step launches).</summary>
     public bool UsesGraphs => _graphs is not null;
 
+    public CudaGemm Gemm { get; }
     public long ArenaBytes { get; }
     public long WeightBytes { get; }
 
-    /// <summary>Device memory this engine holds: activations, weights and the cuBLAS workspace.</summary>
-    public long DeviceMemoryBytes => ArenaBytes + WeightBytes + CublasWorkspaceBytes;
+    /// <summary>Device memory this engine holds: activations and scratch, weights, and the cuBLAS workspace if it has one.</summary>
+    public long DeviceMemoryBytes => ArenaBytes + WeightBytes + (_blas is null ? 0 : CublasWorkspaceBytes);
+
+    /// <summary>Kernel launches and library calls in one inference of <paramref name="batch"/> images (copies in and out excluded).</summary>
+    public int DeviceOpCount(int batch) => _plan.Ops[batch - 1].Sum(step => step.Length);
 
     public double? LastDeviceMilliseconds => LastGpuMilliseconds;
 
@@ -78,52 +83,51 @@ internal sealed class CudaBackend : IInferenceBackend
 
     internal CudaBackend(FoldedModel model, EngineOptions options, bool useGraphs, KernelCompiler compiler)
     {
+        Gemm = options.Gemm;
+        _plan = CudaPlan.Create(model, options.MaxBatch, options.Height, options.Width, options.Gemm);
         _context = CudaContext.Create(options.DeviceIndex);
         try
         {
             _stream = Own(_context.CreateStream());
-            // Owned before the handle, so it is freed after cublasDestroy.
-            var workspace = Own(_context.Allocate(CublasWorkspaceBytes));
-            _blas = Own(CublasHandle.Create(_context));
-            _blas.SetStream(_stream);
-            // FP32 GEMMs stay FP32 (no TF32), so results match the CPU engine.
-            _blas.SetMathMode(CublasMath.Default);
-            _blas.SetWorkspace(workspace);
+            if (Gemm == CudaGemm.Cublas)
+            {
+                // Owned before the handle, so it is freed after cublasDestroy.
+                var workspace = Own(_context.Allocate(CublasWorkspaceBytes));
+                _blas = Own(CublasHandle.Create(_context));
+                _blas.SetStream(_stream);
+                // FP32 GEMMs stay FP32 (no TF32), so results match the CPU engine.
+                _blas.SetMathMode(CublasMath.Default);
+                _blas.SetWorkspace(workspace);
+            }
             var kernels = Own(new DeviceKernels(_context, compiler));
-
-            _plans = Enumerable.Range(1, options.MaxBatch).Select(b => Plan.Build(model, b, options.Height, options.Width)).ToArray();
-            _arenaLayout = new ArenaLayout(_plans[^1]);
-            var weightLayout = new DeviceWeightLayout(model);
-            ArenaBytes = _arenaLayout.Bytes;
-            WeightBytes = weightLayout.Bytes;
+            ArenaBytes = _plan.Arena.Bytes;
+            WeightBytes = _plan.Weights.Bytes;
             _arena = Own(_context.Allocate(ArenaBytes));
-            _arena.Fill(0);
             _weights = Own(_context.Allocate(WeightBytes));
-            _weights.CopyFrom<float>(weightLayout.Pack());
-            // The fill and the upload ran on the legacy stream, which our non-blocking stream does not wait for.
-            _context.Synchronize();
+            Upload();
 
             ulong Address(DeviceRef r) => (r.Region == DeviceRegion.Arena ? _arena : _weights).Pointer + (ulong)r.Offset * sizeof(float);
-            _ops = _plans.Select(p => CudaPlanRecorder.Record(p, _arenaLayout, weightLayout)
-                .Select(step => step.Select(op => BoundOp.Bind(op, kernels, Address)).ToArray()).ToArray()).ToArray();
+            _ops = _plan.Ops.Select(steps => steps.Select(step => step.Select(op => BoundOp.Bind(op, kernels, Address)).ToArray()).ToArray()).ToArray();
 
-            var max = _plans[^1];
+            var max = _plan.Programs[^1].Plan;
             _inputStaging = Own(_context.AllocatePinned((long)max.Input.Shape.Count * sizeof(float)));
             _outputStaging = Own(_context.AllocatePinned((long)(max.Logits.Shape.Count + max.Features.Shape.Count) * sizeof(float)));
             _start = Own(_context.CreateEvent());
             _end = Own(_context.CreateEvent());
 
-            // One un-captured pass per batch size first: it loads lazily-loaded modules (cuBLAS's included)
-            // outside any capture, and surfaces a bad launch with the failing op's name rather than a graph error.
-            for (int b = 0; b < _plans.Length; b++)
+            // Un-captured passes first: they load lazily-loaded kernels outside any capture, and report a bad
+            // launch with the failing op's name rather than as a graph error. Our kernels are the same for every
+            // batch size, so one pass covers them; cuBLAS picks its kernels by shape, so it gets one per size.
+            int warmups = Gemm == CudaGemm.Cublas ? _ops.Length : 1;
+            for (int b = 0; b < warmups; b++)
             {
                 ExecuteSteps(_ops[b], 0, _ops[b].Length);
             }
             _stream.Synchronize();
             if (useGraphs)
             {
-                _graphs = new CudaGraphExecHandle[_plans.Length];
-                for (int b = 0; b < _plans.Length; b++)
+                _graphs = new CudaGraphExecHandle[_ops.Length];
+                for (int b = 0; b < _ops.Length; b++)
                 {
                     _graphs[b] = Own(Capture(_ops[b]));
                 }
@@ -134,6 +138,17 @@ internal sealed class CudaBackend : IInferenceBackend
             Dispose();
             throw;
         }
+    }
+
+    /// <summary>Zeroes the arena (the fused kernels' counters start at zero) and uploads the weights, both on the engine's stream.</summary>
+    private void Upload()
+    {
+        _arena.Fill(0, _stream);
+        using var staging = _context.AllocatePinned(WeightBytes);
+        _plan.Weights.PackInto(staging.AsSpan<float>());
+        _weights.CopyFromAsync(staging, 0, 0, WeightBytes, _stream);
+        // The staging buffer is freed below: the copy must have read it first.
+        _stream.Synchronize();
     }
 
     private T Own<T>(T resource) where T : IDisposable
@@ -180,39 +195,40 @@ internal sealed class CudaBackend : IInferenceBackend
                         args.Add(value);
                     }
                     var k = (KernelLaunch)op.Op;
-                    function.Launch(new Dim3(k.Grid), new Dim3(k.Block), 0, _stream, in args);
+                    function.Launch(k.Grid, k.Block, 0, _stream, in args);
                 }
                 else
                 {
-                    Gemm((GemmCall)op.Op, op);
+                    RunGemm((GemmCall)op.Op, op);
                 }
             }
         }
     }
 
-    private void Gemm(GemmCall g, BoundOp op)
+    private void RunGemm(GemmCall g, BoundOp op)
     {
+        var blas = _blas!;
         if (g.BatchCount == 1)
         {
-            _blas.Sgemm(g.TransA, g.TransB, g.M, g.N, g.K, 1f, op.A, g.Lda, op.B, g.Ldb, 0f, op.C, g.Ldc);
+            blas.Sgemm(g.TransA, g.TransB, g.M, g.N, g.K, 1f, op.A, g.Lda, op.B, g.Ldb, 0f, op.C, g.Ldc);
         }
         else
         {
-            _blas.SgemmStridedBatched(g.TransA, g.TransB, g.M, g.N, g.K, 1f, op.A, g.Lda, g.StrideA, op.B, g.Ldb, g.StrideB, 0f,
+            blas.SgemmStridedBatched(g.TransA, g.TransB, g.M, g.N, g.K, 1f, op.A, g.Lda, g.StrideA, op.B, g.Ldb, g.StrideB, 0f,
                 op.C, g.Ldc, g.StrideC, g.BatchCount);
         }
     }
 
-    private long ByteOffset(Plan plan, int tensor) => _arenaLayout.RefOf(plan, tensor).Offset * sizeof(float);
+    private long ByteOffset(int tensor) => _plan.Arena.RefOf(tensor).Offset * sizeof(float);
 
     private Plan Begin(ReadOnlySpan<float> input, int batch)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _context.MakeCurrent();
-        var plan = _plans[batch - 1];
+        var plan = _plan.ProgramFor(batch).Plan;
         long bytes = (long)input.Length * sizeof(float);
         input.CopyTo(_inputStaging.AsSpan<float>());
-        _arena.CopyFromAsync(_inputStaging, 0, ByteOffset(plan, plan.Input.Id), bytes, _stream);
+        _arena.CopyFromAsync(_inputStaging, 0, ByteOffset(plan.Input.Id), bytes, _stream);
         return plan;
     }
 
@@ -233,11 +249,11 @@ internal sealed class CudaBackend : IInferenceBackend
         long featureBytes = (long)features.Length * sizeof(float);
         if (logitsBytes > 0)
         {
-            _arena.CopyToAsync(_outputStaging, 0, ByteOffset(plan, plan.Logits.Id), logitsBytes, _stream);
+            _arena.CopyToAsync(_outputStaging, 0, ByteOffset(plan.Logits.Id), logitsBytes, _stream);
         }
         if (featureBytes > 0)
         {
-            _arena.CopyToAsync(_outputStaging, logitsBytes, ByteOffset(plan, plan.Features.Id), featureBytes, _stream);
+            _arena.CopyToAsync(_outputStaging, logitsBytes, ByteOffset(plan.Features.Id), featureBytes, _stream);
         }
         _stream.Synchronize();
         var staged = _outputStaging.AsSpan<float>();
@@ -252,17 +268,17 @@ internal sealed class CudaBackend : IInferenceBackend
     public void RunWithStages(ReadOnlySpan<float> input, int batch, StageObserver observer)
     {
         var plan = Begin(input, batch);
+        var program = _plan.ProgramFor(batch);
         var steps = _ops[batch - 1];
         for (int i = 0; i < steps.Length; i++)
         {
             ExecuteSteps(steps, i, 1);
-            var t = plan.Tensors[plan.Steps[i].Output];
-            if (t.Stage is not null)
+            foreach (var t in program.Steps[i].Writes.Select(id => plan.Tensors[id]).Where(t => t.Stage is not null))
             {
                 _stream.Synchronize();
                 var values = new float[t.Shape.Count];
-                _arena.CopyTo<float>(values, ByteOffset(plan, t.Id));
-                observer(t.Stage, t.Shape, values);
+                _arena.CopyTo<float>(values, ByteOffset(t.Id));
+                observer(t.Stage!, t.Shape, values);
             }
         }
         _stream.Synchronize();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using RexNet.Native.Cublas;
 using RexNet.Native.Driver;
 using RexNet.Native.Loading;
@@ -12,9 +13,14 @@ namespace RexNet.Cuda;
 /// </summary>
 internal static class CudaDoctor
 {
+    /// <summary>What the report says in place of a driver version for tests/cuda-mock's libcuda.so.1.</summary>
+    public const string MockDriverVersion = "RexNet mock driver (kernels run in host emulation, no GPU)";
+
     public static CudaDoctorReport Examine(KernelCompiler? compiler = null)
     {
-        var driver = Library(CudaLibrary.Driver, () => null);
+        // The driver reports no version of its own (only the CUDA version it supports), except the mock, which says what it is.
+        var driver = Library(CudaLibrary.Driver, () =>
+            NativeLibrary.TryGetExport(NativeLibraryLoader.Load(CudaLibrary.Driver).Handle, "rexnet_cuda_mock", out _) ? MockDriverVersion : null);
         string? driverVersion = null;
         string? driverError = null;
         var gpus = new List<GpuReport>();
@@ -51,11 +57,11 @@ internal static class CudaDoctor
         }
         if (!nvrtc.Loaded)
         {
-            needed.Add("NVRTC (libnvrtc.so.12 or .11.2 / nvrtc64_*.dll)");
+            needed.Add("NVRTC (libnvrtc.so.13, .12 or .11.2 / nvrtc64_*.dll)");
         }
         if (!cublas.Loaded)
         {
-            needed.Add("cuBLAS (libcublas.so.12 or .11 / cublas64_*.dll)");
+            needed.Add("cuBLAS (libcublas.so.13, .12 or .11 / cublas64_*.dll)");
         }
         string? problem = Verdict(driver, driverError, gpus, nvrtc, cublas);
         var embedded = KernelSources.Embedded.Sources.Concat(KernelSources.Embedded.Headers).Select(k => k.Name).ToArray();

@@ -1,22 +1,40 @@
 using RexNet.Native.Cublas;
+using RexNet.Native.Driver;
 
 namespace RexNet.Cuda;
 
-/// <summary>One kernel argument: a device pointer or a 32-bit int, in the order the kernel declares them.</summary>
-internal readonly record struct LaunchArg(DeviceRef? Pointer, int Value)
+/// <summary>One kernel argument, in the order the kernel declares its parameters.</summary>
+internal readonly record struct LaunchArg(LaunchArgKind Kind, DeviceRef Pointer, int Value)
 {
-    public static LaunchArg Ptr(DeviceRef where) => new(where, 0);
-    public static LaunchArg Int(int value) => new(null, value);
-    public override string ToString() => Pointer is { } p ? p.ToString() : Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static LaunchArg Ptr(DeviceRef where) => new(LaunchArgKind.Pointer, where, 0);
+
+    /// <summary>A null pointer, for an optional input the launch does not use (no SE gate, no residual).</summary>
+    public static LaunchArg Null => new(LaunchArgKind.Null, default, 0);
+
+    public static LaunchArg Int(int value) => new(LaunchArgKind.Int, default, value);
+
+    public override string ToString() => Kind switch
+    {
+        LaunchArgKind.Pointer => Pointer.ToString(),
+        LaunchArgKind.Null => "null",
+        _ => Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }
 
-/// <summary>One unit of device work recorded from a plan step; a step becomes one or more ops.</summary>
-internal abstract record DeviceOp(string Step);
+internal enum LaunchArgKind { Pointer, Null, Int }
 
-/// <summary>A kernel launch: entry point, 1-D grid and block, arguments.</summary>
-internal sealed record KernelLaunch(string Step, string Kernel, uint Grid, uint Block, LaunchArg[] Args) : DeviceOp(Step)
+/// <summary>One unit of device work recorded from a device step; a step becomes one or two ops.</summary>
+internal abstract record DeviceOp(string Step)
 {
-    public override string ToString() => $"{Step}: {Kernel}<<<{Grid}, {Block}>>>({string.Join(", ", Args)})";
+    /// <summary>Bytes the op must at least move through device memory: its inputs, weights and outputs once each.</summary>
+    public long Bytes { get; init; }
+}
+
+/// <summary>A kernel launch: entry point, grid and block, arguments.</summary>
+internal sealed record KernelLaunch(string Step, string Kernel, Dim3 Grid, Dim3 Block, LaunchArg[] Args) : DeviceOp(Step)
+{
+    public override string ToString() =>
+        $"{Step}: {Kernel}<<<({Grid.X}, {Grid.Y}, {Grid.Z}), ({Block.X}, {Block.Y}, {Block.Z})>>>({string.Join(", ", Args)})";
 }
 
 /// <summary>

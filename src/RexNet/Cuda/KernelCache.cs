@@ -21,18 +21,11 @@ internal sealed class KernelCache
     public string Directory { get; }
 
     /// <summary>$XDG_CACHE_HOME/rexnet/kernels, else ~/.cache/rexnet/kernels (LocalApplicationData on Windows).</summary>
-    public static string DefaultDirectory() => DefaultDirectory(
-        Environment.GetEnvironmentVariable("XDG_CACHE_HOME"),
-        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
-        OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData) : null);
+    public static string DefaultDirectory() => Path.Combine(UserCache.Root(), "kernels");
 
-    /// <summary>The rule behind <see cref="DefaultDirectory()"/>; a relative XDG_CACHE_HOME is invalid per the XDG spec and ignored.</summary>
-    public static string DefaultDirectory(string? xdgCacheHome, string home, string? windowsLocalAppData)
-    {
-        string root = !string.IsNullOrWhiteSpace(xdgCacheHome) && Path.IsPathRooted(xdgCacheHome) ? xdgCacheHome
-            : windowsLocalAppData ?? Path.Combine(home, ".cache");
-        return Path.Combine(root, "rexnet", "kernels");
-    }
+    /// <summary>The rule behind <see cref="DefaultDirectory()"/> (see <see cref="UserCache.Root(string?, string, string?)"/>).</summary>
+    public static string DefaultDirectory(string? xdgCacheHome, string home, string? windowsLocalAppData) =>
+        Path.Combine(UserCache.Root(xdgCacheHome, home, windowsLocalAppData), "kernels");
 
     /// <summary>SHA-256 over everything that changes the output: source, headers, options, target and compiler version.</summary>
     public static string Key(KernelSource source, IReadOnlyList<KernelSource> headers, IReadOnlyList<string> options, KernelTarget target, Version compilerVersion)

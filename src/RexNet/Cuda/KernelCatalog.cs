@@ -11,23 +11,19 @@ internal static class KernelCatalog
 {
     public const string Conv3x3 = "rexnet_conv3x3";
     public const string Depthwise3x3 = "rexnet_depthwise3x3";
-    public const string BiasActivation = "rexnet_bias_activation";
-    public const string SeSqueeze = "rexnet_se_squeeze";
+    public const string Pointwise = "rexnet_pointwise";
     public const string GlobalAvgPool = "rexnet_global_avg_pool";
-    public const string SeExcite = "rexnet_se_excite";
     public const string ScaleRelu6 = "rexnet_scale_relu6";
-    public const string PartialResidualAdd = "rexnet_partial_residual_add";
+    public const string GemmEpilogue = "rexnet_gemm_epilogue";
 
     private static readonly (string Kernel, string File, string BlockConstant)[] Table =
     [
         (Conv3x3, "conv3x3.cu", "CONV3X3_BLOCK"),
-        (Depthwise3x3, "depthwise3x3.cu", "DEPTHWISE3X3_BLOCK"),
-        (BiasActivation, "bias_activation.cu", "BIAS_ACTIVATION_BLOCK"),
-        (SeSqueeze, "channel_mean.cu", "SE_SQUEEZE_BLOCK"),
-        (GlobalAvgPool, "channel_mean.cu", "GLOBAL_AVG_POOL_BLOCK"),
-        (SeExcite, "se_excite.cu", "SE_EXCITE_BLOCK"),
+        (Depthwise3x3, "depthwise3x3.cu", "DEPTHWISE_BLOCK"),
+        (Pointwise, "pointwise.cu", "POINTWISE_BLOCK"),
+        (GlobalAvgPool, "global_avg_pool.cu", "GLOBAL_AVG_POOL_BLOCK"),
         (ScaleRelu6, "scale_relu6.cu", "SCALE_RELU6_BLOCK"),
-        (PartialResidualAdd, "partial_residual_add.cu", "PARTIAL_RESIDUAL_ADD_BLOCK"),
+        (GemmEpilogue, "gemm_epilogue.cu", "GEMM_EPILOGUE_BLOCK"),
     ];
 
     /// <summary>Every entry point the backend uses, with its source file.</summary>

@@ -38,6 +38,9 @@ public sealed record EngineOptions
     public int Height { get; init; } = 224;
     public int Width { get; init; } = 224;
 
+    /// <summary>How the CUDA backend runs its 1x1 convolutions (ignored on the CPU).</summary>
+    public CudaGemm Gemm { get; init; } = CudaGemm.Kernels;
+
     /// <summary>CPU worker threads (at least 1); null means one per core.</summary>
     public int? Threads { get; init; }
 

@@ -33,7 +33,19 @@ public sealed class RexNetEngine : IDisposable
     /// <summary>What the engine runs on and holds; per-step profiles.</summary>
     public EngineDiagnostics Diagnostics { get; }
 
+    /// <summary>Classes the head scores: head.fc.weight's rows in the weights file (1000 for timm's ImageNet heads).</summary>
     public int NumClasses => Spec.NumClasses;
+
+    /// <summary>
+    /// One name per class, in logit order: the weights' rexnet.labels metadata (a fine-tuned head's class folders),
+    /// else ImageNet-1k's names for a 1000-class head, else class_0 .. class_{K-1}.
+    /// </summary>
+    public IReadOnlyList<string> ClassLabels { get; }
+
+    /// <summary>False when the weights name no classes and the head is not ImageNet-1k's, so that
+    /// <see cref="ClassLabels"/> are only the placeholders class_0 …; a server may then report indices alone.</summary>
+    public bool HasClassNames { get; }
+
     public int FeatureCount => Spec.PenultimateChannels;
     public int ImageElements => ModelSpec.InputChannels * Height * Width;
 
@@ -43,10 +55,12 @@ public sealed class RexNetEngine : IDisposable
     /// <summary>The pool this engine belongs to, which alone may dispose it.</summary>
     internal RexNetEnginePool? Pool { get; set; }
 
-    private RexNetEngine(IInferenceBackend backend, ModelSpec spec, EngineOptions options, string reason)
+    private RexNetEngine(IInferenceBackend backend, FoldedModel model, EngineOptions options, string reason)
     {
         _backend = backend;
-        Spec = spec;
+        Spec = model.Spec;
+        ClassLabels = ModelLabels.Resolve(model.Labels, Spec.NumClasses);
+        HasClassNames = ModelLabels.AreNamed(model.Labels, Spec.NumClasses);
         MaxBatch = options.MaxBatch;
         Height = options.Height;
         Width = options.Width;
@@ -70,23 +84,23 @@ public sealed class RexNetEngine : IDisposable
         {
             case DeviceKind.Cuda:
                 var (requested, _) = CreateCuda(cuda, model, options);
-                return new RexNetEngine(requested, spec, options, $"CUDA requested ({DeviceSpec.FromOptions(options)})");
+                return new RexNetEngine(requested, model, options, $"CUDA requested ({DeviceSpec.FromOptions(options)})");
             case DeviceKind.Cpu:
-                return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU requested");
+                return new RexNetEngine(new CpuBackend(model, options), model, options, "CPU requested");
             default:
                 if (cuda.FindProblem() is { } problem)
                 {
-                    return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU: " + problem);
+                    return new RexNetEngine(new CpuBackend(model, options), model, options, "CPU: " + problem);
                 }
                 try
                 {
                     var (backend, name) = CreateCuda(cuda, model, options);
-                    return new RexNetEngine(backend, spec, options, $"CUDA: {name} found ({new DeviceSpec(DeviceKind.Cuda, options.DeviceIndex)})");
+                    return new RexNetEngine(backend, model, options, $"CUDA: {name} found ({new DeviceSpec(DeviceKind.Cuda, options.DeviceIndex)})");
                 }
                 catch (RexNetException e) when (e.Code == RexNetErrorCode.DeviceUnavailable)
                 {
                     // Only "this device cannot be used here" falls back; a failure of a usable device is reported.
-                    return new RexNetEngine(new CpuBackend(model, options), spec, options, "CPU: the CUDA backend cannot start: " + OneLine(e.Message));
+                    return new RexNetEngine(new CpuBackend(model, options), model, options, "CPU: the CUDA backend cannot start: " + OneLine(e.Message));
                 }
         }
     }

@@ -1,7 +1,7 @@
 namespace RexNet.Imaging;
 
 /// <summary>
-/// Images in, ImageNet classes out, on top of <see cref="RexNetEngine.Run"/>. Preprocessing defaults to the timm
+/// Images in, the model's classes out (<see cref="RexNetEngine.ClassLabels"/>), on top of <see cref="RexNetEngine.Run"/>. Preprocessing defaults to the timm
 /// preset at the engine's input size; many images are run in chunks of the engine's MaxBatch.
 /// Like the engine itself, these are not thread-safe per engine.
 /// </summary>
@@ -62,10 +62,6 @@ public static class ClassifyExtensions
 
     private static IReadOnlyList<Prediction>[] Run(RexNetEngine engine, int count, FillImage fill, int topK)
     {
-        if (engine.NumClasses != ImageNetClasses.Count)
-        {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"the model has {engine.NumClasses} classes, not the {ImageNetClasses.Count} of ImageNet-1k");
-        }
         var results = new IReadOnlyList<Prediction>[count];
         if (count == 0)
         {
@@ -85,7 +81,7 @@ public static class ClassifyExtensions
             engine.Run(input.AsSpan(0, n * per), logits);
             for (int j = 0; j < n; j++)
             {
-                results[start + j] = TopK.Predictions(logits.AsSpan(j * engine.NumClasses, engine.NumClasses), topK);
+                results[start + j] = TopK.Predictions(logits.AsSpan(j * engine.NumClasses, engine.NumClasses), topK, engine.ClassLabels);
             }
         }
         return results;

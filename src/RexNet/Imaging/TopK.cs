@@ -40,20 +40,35 @@ public static class TopK
         return order[..k];
     }
 
-    /// <summary>The k most probable ImageNet classes of one image's logits.</summary>
+    /// <summary>The k most probable ImageNet-1k classes of one image's 1000 logits.</summary>
     public static IReadOnlyList<Prediction> Predictions(ReadOnlySpan<float> logits, int k)
     {
         if (logits.Length != ImageNetClasses.Count)
         {
             throw new RexNetException(RexNetErrorCode.InvalidArgument, $"expected {ImageNetClasses.Count} ImageNet logits, got {logits.Length}");
         }
+        return Predictions(logits, k, ImageNetClasses.Labels);
+    }
+
+    /// <summary>
+    /// The k most probable classes of one image's logits, named by <paramref name="labels"/> (one per logit, as
+    /// <see cref="RexNetEngine.ClassLabels"/>); WordNet ids are filled in when the labels are ImageNet-1k's.
+    /// k larger than the number of classes gives them all.
+    /// </summary>
+    public static IReadOnlyList<Prediction> Predictions(ReadOnlySpan<float> logits, int k, IReadOnlyList<string> labels)
+    {
+        if (logits.Length != labels.Count)
+        {
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"{logits.Length} logits for {labels.Count} class labels");
+        }
         if (k < 1)
         {
             throw new RexNetException(RexNetErrorCode.InvalidArgument, $"top-k must be at least 1, got {k}");
         }
         float[] probabilities = Softmax(logits);
+        bool imageNet = Weights.ModelLabels.AreImageNet(labels);
         return Indices(probabilities, k)
-            .Select(i => new Prediction(i, ImageNetClasses.Synsets[i], ImageNetClasses.Labels[i], probabilities[i]))
+            .Select(i => new Prediction(i, imageNet ? ImageNetClasses.Synsets[i] : null, labels[i], probabilities[i]))
             .ToArray();
     }
 }

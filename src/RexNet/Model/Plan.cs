@@ -160,13 +160,13 @@ internal sealed class Plan
         _ => throw new NotSupportedException(step.GetType().Name),
     };
 
-    /// <summary>Greedy interval colouring: each tensor takes a free slot, freed after its last reader.
-    /// The input and the logits keep slots of their own so callers can bind them directly.</summary>
+    /// <summary>Slots by liveness (<see cref="SlotAssignment"/>); the input and the logits keep slots of their own.</summary>
     private static (int[] SlotOf, int[] SlotSizes) AssignSlots(List<PlanTensor> tensors, List<PlanStep> steps)
     {
         var lastUse = new int[tensors.Count];
         var producedAt = new int[tensors.Count];
         Array.Fill(lastUse, -1);
+        Array.Fill(producedAt, -1);
         for (int i = 0; i < steps.Count; i++)
         {
             producedAt[steps[i].Output] = i;
@@ -175,40 +175,6 @@ internal sealed class Plan
                 lastUse[t] = i;
             }
         }
-        var slotOf = new int[tensors.Count];
-        var sizes = new List<int>();
-        var freeAfter = new List<int>(); // step index after which each slot is free again
-        int NewSlot(int size, int busyUntil)
-        {
-            sizes.Add(size);
-            freeAfter.Add(busyUntil);
-            return sizes.Count - 1;
-        }
-
-        slotOf[0] = NewSlot(tensors[0].Shape.Count, int.MaxValue);
-        int logits = tensors.Count - 1;
-        slotOf[logits] = NewSlot(tensors[logits].Shape.Count, int.MaxValue);
-        for (int t = 1; t < logits; t++)
-        {
-            int start = producedAt[t];
-            int end = lastUse[t];
-            // A slot is reusable when its previous tenant's last reader ran before this tensor is written.
-            int slot = -1;
-            for (int s = 2; s < sizes.Count; s++)
-            {
-                if (freeAfter[s] < start && (slot < 0 || Math.Abs(sizes[s] - tensors[t].Shape.Count) < Math.Abs(sizes[slot] - tensors[t].Shape.Count)))
-                {
-                    slot = s;
-                }
-            }
-            if (slot < 0)
-            {
-                slot = NewSlot(0, end);
-            }
-            sizes[slot] = Math.Max(sizes[slot], tensors[t].Shape.Count);
-            freeAfter[slot] = end;
-            slotOf[t] = slot;
-        }
-        return (slotOf, sizes.ToArray());
+        return SlotAssignment.Assign(tensors.Select(t => t.Shape.Count).ToArray(), producedAt, lastUse, [0, tensors.Count - 1]);
     }
 }

@@ -17,18 +17,21 @@ public static class OnnxExporter
     public const string InputName = RexNetOnnxGraph.InputName;
     public const string OutputName = RexNetOnnxGraph.OutputName;
 
-    /// <summary>Exports BN-folded weights: Conv nodes with biases, no BatchNormalization.</summary>
+    /// <summary>Exports BN-folded weights: Conv nodes with biases, no BatchNormalization. The labels embedded are the
+    /// options', else the weights' own, else ImageNet-1k's for a 1000-class head.</summary>
     public static OnnxModel ExportFolded(FoldedModel model, OnnxExportOptions options) =>
-        Export(model.Spec, new FoldedLayerWeights(model), keepsBatchNorm: false, options);
+        Export(model.Spec, new FoldedLayerWeights(model), keepsBatchNorm: false, options, model.Labels);
 
-    /// <summary>Exports a timm state_dict as is: bias-free Conv nodes each followed by BatchNormalization.</summary>
-    public static OnnxModel ExportWithBatchNorm(ModelSpec spec, IReadOnlyDictionary<string, TensorData> stateDict, OnnxExportOptions options)
+    /// <summary>Exports a timm state_dict as is: bias-free Conv nodes each followed by BatchNormalization.
+    /// <paramref name="labels"/> are the weights' declared class names, if any.</summary>
+    public static OnnxModel ExportWithBatchNorm(ModelSpec spec, IReadOnlyDictionary<string, TensorData> stateDict, OnnxExportOptions options,
+        IReadOnlyList<string>? labels = null)
     {
         StateDictValidation.Validate(spec, stateDict);
-        return Export(spec, new TimmLayerWeights(stateDict), keepsBatchNorm: true, options);
+        return Export(spec, new TimmLayerWeights(stateDict), keepsBatchNorm: true, options, labels);
     }
 
-    private static OnnxModel Export(ModelSpec spec, ILayerWeights weights, bool keepsBatchNorm, OnnxExportOptions options)
+    private static OnnxModel Export(ModelSpec spec, ILayerWeights weights, bool keepsBatchNorm, OnnxExportOptions options, IReadOnlyList<string>? labels)
     {
         options.Validate(spec.NumClasses);
         var graph = RexNetOnnxGraph.Build(spec, weights, options);
@@ -42,7 +45,7 @@ public static class OnnxExporter
             Graph = graph.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
-        OnnxMetadata.Add(model, spec, keepsBatchNorm, options.ClassLabels ?? ClassLabelSource.DefaultLabels(spec.NumClasses));
+        OnnxMetadata.Add(model, spec, keepsBatchNorm, options.ClassLabels ?? labels ?? ModelLabels.ImageNetDefault(spec.NumClasses));
         OnnxModelValidator.EnsureValid(model);
         return new OnnxModel(model, graph.ParameterCount);
     }

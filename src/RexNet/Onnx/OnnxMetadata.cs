@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using RexNet.IO;
 using RexNet.Model;
 using RexNet.Onnx.Proto;
 
@@ -49,21 +50,6 @@ internal static class OnnxMetadata
         w.WriteEndArray();
     }
 
-    private static string LabelsJson(IReadOnlyList<string> labels)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartArray();
-            foreach (string label in labels)
-            {
-                w.WriteStringValue(label);
-            }
-            w.WriteEndArray();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
     public static void Add(ModelProto model, ModelSpec spec, bool keepsBatchNorm, IReadOnlyList<string>? labels)
     {
         void Put(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
@@ -74,7 +60,7 @@ internal static class OnnxMetadata
         Put(NumClassesKey, spec.NumClasses.ToString(CultureInfo.InvariantCulture));
         if (labels is not null)
         {
-            Put(LabelsKey, LabelsJson(labels));
+            Put(LabelsKey, JsonStrings.Array(labels));
         }
         else
         {

@@ -30,7 +30,7 @@ internal static class BatchNormFolding
         }
         var pen = Conv(spec.PenultimatePrefix, spec.PenultimateChannels, spec.Blocks[^1].OutChannels, 1);
         return new FoldedModel(spec, stem, blocks, pen,
-            stateDict["head.fc.weight"].Data.ToArray(), stateDict["head.fc.bias"].Data.ToArray());
+            stateDict[TimmLayout.HeadWeightKey].Data.ToArray(), stateDict[TimmLayout.HeadBiasKey].Data.ToArray());
     }
 
     private static ConvWeights FoldConv(IReadOnlyDictionary<string, TensorData> sd, TimmConvLayer layer)

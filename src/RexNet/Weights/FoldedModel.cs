@@ -16,4 +16,8 @@ public sealed record BlockWeights(BottleneckSpec Spec, ConvWeights? Expand, Conv
 /// <summary>Everything a backend needs to run a model: the spec and BN-folded float32 weights.</summary>
 public sealed record FoldedModel(
     ModelSpec Spec, ConvWeights Stem, IReadOnlyList<BlockWeights> Blocks, ConvWeights Penultimate,
-    float[] ClassifierWeight, float[] ClassifierBias);
+    float[] ClassifierWeight, float[] ClassifierBias)
+{
+    /// <summary>The class names the weights declare (safetensors metadata rexnet.labels), one per head row; null when they name none.</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+}

@@ -26,7 +26,7 @@ internal static class ModelIdentification
         }
         var shapes = file.Entries.ToDictionary(e => e.Name, e => e.Shape, StringComparer.Ordinal);
         var scored = ModelZoo.All
-            .Select(e => ModelSpec.FromEntry(e))
+            .Select(e => WithHeadRows(ModelSpec.FromEntry(e), shapes))
             .Select(spec =>
             {
                 var expected = TimmLayout.ExpectedTensors(spec);
@@ -46,6 +46,10 @@ internal static class ModelIdentification
         throw new InvalidInputFileException(file.Path,
             $"cannot tell which model these weights are for: no known '{MetadataKey}' in the metadata and {why}; name the model (EngineOptions.Model, --model)");
     }
+
+    /// <summary>A head of any number of classes fits: a fine-tuned file is still its backbone's model.</summary>
+    private static ModelSpec WithHeadRows(ModelSpec spec, Dictionary<string, int[]> shapes) =>
+        shapes.TryGetValue(TimmLayout.HeadWeightKey, out var head) && head is [> 0 and var rows, _] ? spec with { NumClasses = rows } : spec;
 
     /// <summary>What the file says about itself, for error messages: " (the file says it holds rexnet_130)".</summary>
     public static string Claim(SafeTensorsFile file) =>

@@ -56,11 +56,14 @@ public static class RandomInit
     /// <summary>Writes a .safetensors file whose metadata names the model (so that loading it needs no model name)
     /// and says that it is not pretrained.</summary>
     public static void WriteFile(ModelSpec spec, int seed, string path) =>
-        SafeTensorsWriter.Write(path, Create(spec, seed), BatchCounters(spec), Metadata(spec, seed));
+        SafeTensorsWriter.Write(path, Create(spec, seed), FreshCounters(spec), Metadata(spec, seed));
 
     /// <summary>The same bytes as <see cref="WriteFile"/>, to a stream that stays open.</summary>
     public static void Write(ModelSpec spec, int seed, Stream stream) =>
-        SafeTensorsWriter.Write(stream, Create(spec, seed), BatchCounters(spec), Metadata(spec, seed));
+        SafeTensorsWriter.Write(stream, Create(spec, seed), FreshCounters(spec), Metadata(spec, seed));
+
+    /// <summary>Counters of BatchNorms that never saw a batch.</summary>
+    private static (string, long)[] FreshCounters(ModelSpec spec) => BatchCounters(spec).Select(name => (name, 0L)).ToArray();
 
     private static Dictionary<string, string> Metadata(ModelSpec spec, int seed) => new()
     {

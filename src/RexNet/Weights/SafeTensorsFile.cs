@@ -284,6 +284,17 @@ public sealed class SafeTensorsFile : IDisposable
         return result;
     }
 
+    /// <summary>Reads an I64 scalar, such as a BatchNorm's num_batches_tracked counter.</summary>
+    public long ReadInt64Scalar(string name)
+    {
+        var e = this[name];
+        if (e.DType != SafeTensorsDType.I64 || e.Shape.Length != 0)
+        {
+            throw new InvalidInputFileException(Path, $"tensor '{name}' is {e.DType} {TensorData.FormatShape(e.Shape)}, not an I64 scalar");
+        }
+        return _view.ReadInt64(_dataStart + e.Begin);
+    }
+
     /// <summary>
     /// Every floating-point tensor as float32, keyed by name. I64 tensors are accepted only as
     /// BatchNorm's scalar num_batches_tracked counters, which inference does not use.

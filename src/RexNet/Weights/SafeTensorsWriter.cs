@@ -5,12 +5,12 @@ using RexNet.IO;
 
 namespace RexNet.Weights;
 
-/// <summary>Writes float32 tensors (and I64 scalar counters) as a .safetensors file.</summary>
+/// <summary>Writes float32 tensors (and I64 scalars such as BatchNorm's counters) as a .safetensors file.</summary>
 public static class SafeTensorsWriter
 {
     /// <summary>Writes through <see cref="IO.OutputFile"/>: atomic, links followed, "-" is standard output. Bad
     /// tensors (a repeated name, a shape that disagrees with the data) are refused before anything is written.</summary>
-    public static void Write(string path, IReadOnlyList<TensorData> tensors, IReadOnlyList<string>? int64Scalars = null,
+    public static void Write(string path, IReadOnlyList<TensorData> tensors, IReadOnlyList<(string Name, long Value)>? int64Scalars = null,
         IReadOnlyDictionary<string, string>? metadata = null)
     {
         byte[] header = Header(tensors, int64Scalars, metadata);
@@ -18,12 +18,12 @@ public static class SafeTensorsWriter
     }
 
     /// <summary>Writes the file's bytes to <paramref name="stream"/>, which stays open.</summary>
-    public static void Write(Stream stream, IReadOnlyList<TensorData> tensors, IReadOnlyList<string>? int64Scalars = null,
+    public static void Write(Stream stream, IReadOnlyList<TensorData> tensors, IReadOnlyList<(string Name, long Value)>? int64Scalars = null,
         IReadOnlyDictionary<string, string>? metadata = null) =>
         WriteBody(stream, Header(tensors, int64Scalars, metadata), tensors, int64Scalars);
 
     /// <summary>The 8-byte length and the JSON header, padded with spaces so that the data starts 8-byte aligned.</summary>
-    private static byte[] Header(IReadOnlyList<TensorData> tensors, IReadOnlyList<string>? int64Scalars, IReadOnlyDictionary<string, string>? metadata)
+    private static byte[] Header(IReadOnlyList<TensorData> tensors, IReadOnlyList<(string Name, long Value)>? int64Scalars, IReadOnlyDictionary<string, string>? metadata)
     {
         var header = new Dictionary<string, object>(StringComparer.Ordinal);
         if (metadata is { Count: > 0 })
@@ -49,7 +49,7 @@ public static class SafeTensorsWriter
             Add(t.Name, new { dtype = "F32", shape = t.Shape, data_offsets = new[] { offset, offset + bytes } });
             offset += bytes;
         }
-        foreach (var name in int64Scalars ?? [])
+        foreach (var (name, _) in int64Scalars ?? [])
         {
             Add(name, new { dtype = "I64", shape = Array.Empty<int>(), data_offsets = new[] { offset, offset + 8 } });
             offset += 8;
@@ -63,18 +63,18 @@ public static class SafeTensorsWriter
         return result;
     }
 
-    private static void WriteBody(Stream s, byte[] header, IReadOnlyList<TensorData> tensors, IReadOnlyList<string>? int64Scalars)
+    private static void WriteBody(Stream s, byte[] header, IReadOnlyList<TensorData> tensors, IReadOnlyList<(string Name, long Value)>? int64Scalars)
     {
         s.Write(header);
         foreach (var t in tensors)
         {
             s.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
         }
-        Span<byte> zero = stackalloc byte[8];
-        zero.Clear();
-        foreach (var _ in int64Scalars ?? [])
+        Span<byte> scalar = stackalloc byte[8];
+        foreach (var (_, value) in int64Scalars ?? [])
         {
-            s.Write(zero);
+            BinaryPrimitives.WriteInt64LittleEndian(scalar, value);
+            s.Write(scalar);
         }
     }
 }

@@ -18,6 +18,10 @@ internal static class TimmLayout
 {
     public static readonly string[] BnParts = ["weight", "bias", "running_mean", "running_var"];
 
+    /// <summary>The classifier: [classes, penultimate channels] and [classes].</summary>
+    public const string HeadWeightKey = "head.fc.weight";
+    public const string HeadBiasKey = "head.fc.bias";
+
     /// <summary>Every ConvNormAct layer of the model in forward order (stem, blocks, final conv).</summary>
     public static IEnumerable<TimmConvLayer> ConvLayers(ModelSpec spec)
     {
@@ -58,8 +62,8 @@ internal static class TimmLayout
             list.Add(($"{se}.fc2.weight", [b.DwChannels, b.SeChannels, 1, 1]));
             list.Add(($"{se}.fc2.bias", [b.DwChannels]));
         }
-        list.Add(("head.fc.weight", [spec.NumClasses, spec.PenultimateChannels]));
-        list.Add(("head.fc.bias", [spec.NumClasses]));
+        list.Add((HeadWeightKey, [spec.NumClasses, spec.PenultimateChannels]));
+        list.Add((HeadBiasKey, [spec.NumClasses]));
         return list;
     }
 

@@ -5,6 +5,7 @@ using RexNet.Tests.Support;
 namespace RexNet.Tests.Cuda;
 
 /// <summary>cuBLAS on a real GPU; skips (never fails) where there is none.</summary>
+[Trait(GpuTests.Category, GpuTests.Gpu)]
 public class CublasGpuTests
 {
     private static float[] Random(int n, int seed)
@@ -52,7 +53,8 @@ public class CublasGpuTests
         {
             CudaAvailability.RequireGpu();
             Context = CudaContext.Create(0);
-            Stream = Context.CreateStream();
+            // Blocking: the uploads are synchronous copies on the legacy stream, which a non-blocking stream would not wait for.
+            Stream = Context.CreateStream(CuStreamFlags.Default);
             Blas = CublasHandle.Create(Context);
             Blas.SetStream(Stream);
             Blas.SetMathMode(CublasMath.Pedantic); // no TF32: the comparison is against FP32/FP64 arithmetic

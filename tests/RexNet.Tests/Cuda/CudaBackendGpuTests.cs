@@ -11,14 +11,19 @@ using RexNet.Weights;
 namespace RexNet.Tests.Cuda;
 
 /// <summary>
-/// The CUDA engine on a real GPU: parity with timm, agreement with the CPU engine, graph replay, memory and
-/// lifetime. Every test skips (never fails) where there is no GPU.
+/// The CUDA engine on a GPU, real or the mock driver (CI): parity with timm, agreement with the CPU engine,
+/// graph replay, memory and lifetime. On the mock every kernel runs in the host emulation, so the sizes
+/// that need not be real (all but the timm cases) shrink there: the checks stay the same.
 /// </summary>
+[Trait(GpuTests.Category, GpuTests.Gpu)]
 [Collection(SerialCollection.Name)]
 public sealed class CudaBackendGpuTests
 {
-    /// <summary>The replay count; every replay's output is checked.</summary>
-    public const int Replays = 10_000;
+    /// <summary>Replays checked one by one: the 10 000 on a GPU, enough to cycle every graph on the mock.</summary>
+    public static int Replays => CudaTestDevice.IsMock ? 40 : 10_000;
+
+    /// <summary>Input size where the test does not depend on it.</summary>
+    private static int Size => CudaTestDevice.IsMock ? 64 : 224;
 
     private const double TimmTolerance = 1e-5;
 
@@ -81,8 +86,11 @@ public sealed class CudaBackendGpuTests
         CudaAvailability.RequireGpu();
         var weights = Random(model);
         // rexnet_300-class widths on the CPU are slow at 224: a smaller square keeps the test short.
-        int size = ModelSpec.FromZoo(model).PenultimateChannels > 2000 ? 160 : 224;
-        foreach (var (h, w, batches) in new[] { (size, size, new[] { 1, 4, 8 }), (224, 160, new[] { 3 }) })
+        int size = CudaTestDevice.IsMock ? 32 : ModelSpec.FromZoo(model).PenultimateChannels > 2000 ? 160 : 224;
+        var shapes = CudaTestDevice.IsMock
+            ? new[] { (size, size, new[] { 1, 2 }), (48, 32, new[] { 1 }) }
+            : new[] { (size, size, new[] { 1, 4, 8 }), (224, 160, new[] { 3 }) };
+        foreach (var (h, w, batches) in shapes)
         {
             using var gpu = Engine(weights, DeviceKind.Cuda, batches.Max(), h, w);
             using var cpu = Engine(weights, DeviceKind.Cpu, batches.Max(), h, w);
@@ -100,18 +108,42 @@ public sealed class CudaBackendGpuTests
     }
 
     [Fact]
+    public void Cublas_gemms_give_what_our_gemm_kernel_gives_and_both_run_the_recorded_op_counts()
+    {
+        CudaAvailability.RequireGpu();
+        var model = Random("rexnet_100");
+        var options = new EngineOptions { FoldedWeights = model, Device = DeviceKind.Cuda, MaxBatch = 2, Height = Size, Width = Size };
+        using var kernels = new CudaBackend(model, options);
+        using var cublas = new CudaBackend(model, options with { Gemm = CudaGemm.Cublas });
+        float[] input = KernelTestData.Uniform("gemm paths", 2 * 3 * Size * Size, -2, 2);
+        var a = new float[2 * 1000];
+        var b = new float[2 * 1000];
+        kernels.Run(input, 2, a, default);
+        cublas.Run(input, 2, b, default);
+        Compare.Close(a, b, CpuTolerance, "our GEMM kernel vs cuBLAS");
+        Assert.InRange(kernels.DeviceOpCount(1), 1, CudaPlanRecorderTests.MaxDeviceOps);
+        foreach (var (backend, gemm) in new[] { (kernels, CudaGemm.Kernels), (cublas, CudaGemm.Cublas) })
+        {
+            Assert.Equal(PlanDescription.Describe(model, 2, Size, Size, DeviceKind.Cuda, gemm).Ops.Count, backend.DeviceOpCount(2));
+        }
+        Assert.True(cublas.DeviceMemoryBytes - cublas.ArenaBytes - cublas.WeightBytes == CudaBackend.CublasWorkspaceBytes);
+        Assert.Equal(kernels.ArenaBytes + kernels.WeightBytes, kernels.DeviceMemoryBytes);
+    }
+
+    [Fact]
     public void Graph_replay_gives_the_same_result_as_launching_step_by_step()
     {
         CudaAvailability.RequireGpu();
         var model = Random("rexnet_100");
-        var options = new EngineOptions { FoldedWeights = model, Device = DeviceKind.Cuda, MaxBatch = 4, Height = 224, Width = 224 };
+        int maxBatch = CudaTestDevice.IsMock ? 3 : 4;
+        var options = new EngineOptions { FoldedWeights = model, Device = DeviceKind.Cuda, MaxBatch = maxBatch, Height = Size, Width = Size };
         using var graphs = new CudaBackend(model, options);
         using var steps = new CudaBackend(model, options, useGraphs: false, KernelCompiler.CreateDefault());
         Assert.True(graphs.UsesGraphs);
         Assert.False(steps.UsesGraphs);
-        for (int batch = 1; batch <= 4; batch++)
+        for (int batch = 1; batch <= maxBatch; batch++)
         {
-            float[] input = KernelTestData.Uniform($"graph b{batch}", batch * 3 * 224 * 224, -2, 2);
+            float[] input = KernelTestData.Uniform($"graph b{batch}", batch * 3 * Size * Size, -2, 2);
             var a = new float[batch * 1000];
             var b = new float[batch * 1000];
             graphs.Run(input, batch, a, default);
@@ -125,7 +157,7 @@ public sealed class CudaBackendGpuTests
     {
         CudaAvailability.RequireGpu();
         var model = Random("rexnet_100");
-        using var engine = Engine(model, DeviceKind.Cuda, 2, 128, 128);
+        using var engine = Engine(model, DeviceKind.Cuda, 2, CudaTestDevice.IsMock ? 32 : 128, CudaTestDevice.IsMock ? 32 : 128);
         var inputs = new[] { 1, 2, 3 }.Select(i => KernelTestData.Uniform($"replay {i}", 2 * engine.ImageElements, -2, 2)).ToArray();
         var expected = inputs.Select(x => Logits(engine, x)).ToArray();
         var single = Logits(engine, inputs[2][..engine.ImageElements]);
@@ -162,15 +194,16 @@ public sealed class CudaBackendGpuTests
         CudaAvailability.RequireGpu();
         var model = Random("rexnet_100");
         using var probe = CudaContext.Create(0);
+        int maxBatch = CudaTestDevice.IsMock ? 2 : 8;
         // A first engine loads cuBLAS's and our modules into the context; those stay loaded by design.
-        Engine(model, DeviceKind.Cuda, 8, 224, 224).Dispose();
+        Engine(model, DeviceKind.Cuda, maxBatch, Size, Size).Dispose();
         long before = probe.MemoryInfo().FreeBytes;
         long peak;
-        using (var engine = Engine(model, DeviceKind.Cuda, 8, 224, 224))
+        using (var engine = Engine(model, DeviceKind.Cuda, maxBatch, Size, Size))
         {
             var backend = (CudaBackend)engine.Backend;
             peak = backend.DeviceMemoryBytes;
-            Assert.True(backend.ArenaBytes >= Plan.Build(model, 8, 224, 224).ArenaBytes);
+            Assert.Equal(CudaPlan.Create(model, maxBatch, Size, Size, CudaGemm.Kernels).Arena.Bytes, backend.ArenaBytes);
             long during = probe.MemoryInfo().FreeBytes;
             Assert.True(before - during >= peak, $"engine holds {before - during} bytes of device memory; its buffers alone are {peak}");
         }
@@ -182,16 +215,17 @@ public sealed class CudaBackendGpuTests
     public void Two_engines_on_one_gpu_run_side_by_side()
     {
         CudaAvailability.RequireGpu();
-        using var a = Engine(Random("rexnet_100", 1), DeviceKind.Cuda, 2, 160, 160);
-        using var b = Engine(Random("rexnet_130", 2), DeviceKind.Cuda, 2, 192, 160);
+        int runs = CudaTestDevice.IsMock ? 8 : 200;
+        using var a = Engine(Random("rexnet_100", 1), DeviceKind.Cuda, 2, CudaTestDevice.IsMock ? 48 : 160, CudaTestDevice.IsMock ? 48 : 160);
+        using var b = Engine(Random("rexnet_130", 2), DeviceKind.Cuda, 2, CudaTestDevice.IsMock ? 64 : 192, CudaTestDevice.IsMock ? 48 : 160);
         float[] xa = KernelTestData.Uniform("side a", 2 * a.ImageElements, -2, 2);
         float[] xb = KernelTestData.Uniform("side b", 2 * b.ImageElements, -2, 2);
         var ea = Logits(a, xa);
         var eb = Logits(b, xb);
         var fails = 0;
         Parallel.Invoke(
-            () => { for (int i = 0; i < 200; i++) if (!Logits(a, xa).AsSpan().SequenceEqual(ea)) Interlocked.Increment(ref fails); },
-            () => { for (int i = 0; i < 200; i++) if (!Logits(b, xb).AsSpan().SequenceEqual(eb)) Interlocked.Increment(ref fails); });
+            () => { for (int i = 0; i < runs; i++) if (!Logits(a, xa).AsSpan().SequenceEqual(ea)) Interlocked.Increment(ref fails); },
+            () => { for (int i = 0; i < runs; i++) if (!Logits(b, xb).AsSpan().SequenceEqual(eb)) Interlocked.Increment(ref fails); });
         Assert.Equal(0, fails);
     }
 

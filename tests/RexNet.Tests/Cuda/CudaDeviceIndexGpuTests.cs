@@ -8,6 +8,7 @@ namespace RexNet.Tests.Cuda;
 
 /// <summary>On a GPU machine: the device index reaches the driver, an index past the last GPU is refused by
 /// name, and a pool of CUDA engines gives each caller what one engine computes. Skipped without a GPU.</summary>
+[Trait(GpuTests.Category, GpuTests.Gpu)]
 public class CudaDeviceIndexGpuTests
 {
     private static readonly FoldedModel Model = RandomInit.CreateFolded(ModelSpec.FromZoo("rexnet_100"), seed: 4);

@@ -4,6 +4,7 @@ using RexNet.Tests.Support;
 
 namespace RexNet.Tests.Cuda;
 
+[Trait(GpuTests.Category, GpuTests.Gpu)]
 public class DoctorCommandTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)
@@ -32,20 +33,43 @@ public class DoctorCommandTests
         Assert.DoesNotContain("   at ", stdout + stderr);
     }
 
+    /// <summary>A process that never sees the mock driver: what a user without CUDA gets.</summary>
     [Fact]
     public void NoDriverMeansTheMessageSaysSoAndNamesWhatIsNeeded()
     {
-        if (CudaAvailability.GpuPresent)
+        if (!CudaTestDevice.MachineHasNoDriver)
         {
-            Assert.Skip("a GPU is present");
+            Assert.Skip("this machine has a CUDA driver");
         }
-        var (_, stdout, stderr) = Run("doctor");
-        if (!RexNet.Native.Loading.NativeLibraryLoader.TryLoad(RexNet.Native.Loading.CudaLibrary.Driver, out _, out _))
+        var r = CliProcess.WithoutCuda("doctor");
+        Assert.Equal(CommandLine.ExitError, r.ExitCode);
+        string line = Assert.Single(r.StderrLines);
+        Assert.StartsWith("rexnet doctor: CUDA is unusable: ", line);
+        Assert.Contains("no NVIDIA driver: libcuda.so.1 not found", line);
+        Assert.Contains("an NVIDIA GPU with the NVIDIA driver installed", line);
+        Assert.Contains("driver   not found", r.Stdout);
+        Assert.DoesNotContain("   at ", r.Stdout + r.Stderr);
+
+        // The loader's exception, as the JSON carries it: every path tried, and what to install.
+        using var json = JsonDocument.Parse(CliProcess.WithoutCuda("doctor", "--json").Stdout);
+        var driver = json.RootElement.GetProperty("driver");
+        Assert.False(driver.GetProperty("loaded").GetBoolean());
+        Assert.Contains("install the NVIDIA driver", driver.GetProperty("error").GetString());
+        Assert.Contains(driver.GetProperty("tried").EnumerateArray(), t => t.GetString()!.Contains("libcuda.so.1"));
+    }
+
+    [Fact]
+    public void The_mock_driver_is_reported_as_a_usable_device()
+    {
+        if (!CudaTestDevice.IsMock)
         {
-            Assert.Contains("no NVIDIA driver: libcuda.so.1 not found", stderr);
-            Assert.Contains("an NVIDIA GPU with the NVIDIA driver installed", stderr);
-            Assert.Contains("driver   not found", stdout);
+            Assert.Skip("the tests run on a real GPU");
         }
+        var (code, stdout, _) = Run("doctor");
+        Assert.Equal(CommandLine.ExitOk, code);
+        Assert.Contains("RexNet mock GPU 0", stdout);
+        Assert.Contains($"driver   {RexNet.Cuda.CudaDoctor.MockDriverVersion} from {CudaTestDevice.MockFolder}/libcuda.so.1", stdout);
+        Assert.Contains("CUDA is usable", stdout);
     }
 
     [Fact]

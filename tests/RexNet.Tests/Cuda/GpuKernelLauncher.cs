@@ -41,7 +41,7 @@ internal sealed class GpuKernelLauncher : IKernelLauncher, IDisposable
                 for (int i = 0; i < args.Count; i++)
                 {
                     ulong value = args.Value(i);
-                    arguments.Add(args.Signature[i] == 'p' ? Rebase(value, args.Buffers, device) : value);
+                    arguments.Add(args.Signature[i] == 'p' && value != 0 ? Rebase(value, args.Buffers, device) : value);
                 }
                 _kernels[kernel].Launch(new(grid.X, grid.Y, grid.Z), new(block.X, block.Y, block.Z), 0, _stream, in arguments);
                 _stream.Synchronize();

@@ -6,25 +6,30 @@ namespace RexNet.Tests.Cuda;
 /// <summary>
 /// Executes a recorded op list on the CPU: kernels through the host emulator (the same .cu files the GPU
 /// runs), GEMMs through <see cref="ColumnMajorSgemm"/>. The arena starts as "never written" NaNs, so an op
-/// that reads a slot nothing wrote poisons the output.
+/// that reads a slot nothing wrote poisons the output; only the fused kernels' counters start at zero, as
+/// the engine's initial fill leaves them.
 /// </summary>
 internal sealed class HostDeviceOpRunner : IDisposable
 {
     private readonly EmuBuffer _arena;
     private readonly EmuBuffer _weights;
+    private readonly DeviceArena _layout;
 
-    public HostDeviceOpRunner(ArenaLayout arena, DeviceWeightLayout weights)
+    internal HostDeviceOpRunner(DeviceArena arena, DeviceWeightLayout weights)
     {
+        _layout = arena;
         _arena = EmuBuffer.Output("arena", checked((int)arena.TotalFloats));
+        _arena.Span.Slice((int)arena.Counters.Offset, (int)arena.CounterCount).Clear();
         _weights = EmuBuffer.From("weights", weights.Pack());
     }
 
-    public Span<float> Arena => _arena.Span;
-
-    public Span<float> At(DeviceRef where, int count) =>
+    internal Span<float> At(DeviceRef where, int count) =>
         (where.Region == DeviceRegion.Arena ? _arena : _weights).Span.Slice(checked((int)where.Offset), count);
 
-    public void Execute(DeviceOp op)
+    /// <summary>The fused kernels' counters: all zero again after every op.</summary>
+    public ReadOnlySpan<float> Counters => _arena.Span.Slice((int)_layout.Counters.Offset, (int)_layout.CounterCount);
+
+    internal void Execute(DeviceOp op, Schedule schedule = Schedule.Forward)
     {
         switch (op)
         {
@@ -36,16 +41,14 @@ internal sealed class HostDeviceOpRunner : IDisposable
                 {
                     foreach (var a in k.Args)
                     {
-                        if (a.Pointer is { } p)
+                        _ = a.Kind switch
                         {
-                            args.Buffer(p.Region == DeviceRegion.Arena ? _arena : _weights, p.Offset);
-                        }
-                        else
-                        {
-                            args.Int(a.Value);
-                        }
+                            LaunchArgKind.Pointer => args.Buffer(a.Pointer.Region == DeviceRegion.Arena ? _arena : _weights, a.Pointer.Offset),
+                            LaunchArgKind.Null => args.Null(),
+                            _ => args.Int(a.Value),
+                        };
                     }
-                    KernelEmulator.Launch(k.Kernel, new Dim3(k.Grid), new Dim3(k.Block), args);
+                    KernelEmulator.Launch(k.Kernel, new Dim3(k.Grid.X, k.Grid.Y, k.Grid.Z), new Dim3(k.Block.X, k.Block.Y, k.Block.Z), args, schedule);
                 }
                 break;
             default:

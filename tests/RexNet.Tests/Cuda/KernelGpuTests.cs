@@ -7,6 +7,7 @@ namespace RexNet.Tests.Cuda;
 /// Every kernel op test of tests/RexNet.Tests/Kernels (odd and real ReXNet shapes, same inputs, same CPU
 /// twin, same tolerance), run on the GPU instead of the emulator. Skips without a GPU.
 /// </summary>
+[Trait(GpuTests.Category, GpuTests.Gpu)]
 public sealed class KernelGpuTests
 {
     private static readonly Lazy<GpuKernelLauncher> Launcher = new(() => new GpuKernelLauncher());

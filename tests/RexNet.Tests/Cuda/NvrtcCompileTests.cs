@@ -8,18 +8,11 @@ namespace RexNet.Tests.Cuda;
 /// <summary>Real NVRTC compiles; they run in CI (Debian's NVRTC 11.8) and need no GPU.</summary>
 public class NvrtcCompileTests
 {
-    internal const string Saxpy = """
-        #include "scale.cuh"
-        // y = a*x + y over n elements, one thread each.
-        extern "C" __global__ void saxpy(float a, const float* __restrict__ x, float* __restrict__ y, int n)
-        {
-            int i = blockIdx.x * blockDim.x + threadIdx.x;
-            if (i < n) y[i] = scale(a, x[i]) + y[i];
-        }
-        """;
+    private static string TestKernel(string name) => File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "tests", "cuda-mock", "test-kernels", name));
 
+    /// <summary>tests/cuda-mock/test-kernels: a kernel with a header, which the mock driver's emulation also holds.</summary>
     internal static readonly KernelSources SaxpySources =
-        new([new KernelSource("saxpy.cu", Saxpy)], [new KernelSource("scale.cuh", "__device__ inline float scale(float a, float x) { return a * x; }\n")]);
+        new([new KernelSource("saxpy.cu", TestKernel("saxpy.cu"))], [new KernelSource("scale.cuh", TestKernel("scale.cuh"))]);
 
     public static TheoryData<int> Archs => [70, 80, 86, 89, 90];
 

@@ -65,7 +65,7 @@ public class EngineOptionsTests
         string path = dir.File("timm.safetensors");
         // As timm saves it: tensors and counters, no metadata naming the model.
         var spec = ModelSpec.FromZoo(model);
-        SafeTensorsWriter.Write(path, RandomInit.Create(spec, 3), RandomInit.BatchCounters(spec), new Dictionary<string, string> { ["format"] = "pt" });
+        SafeTensorsWriter.Write(path, RandomInit.Create(spec, 3), RandomInit.BatchCounters(spec).Select(c => (c, 0L)).ToArray(), new Dictionary<string, string> { ["format"] = "pt" });
         using var file = SafeTensorsFile.Open(path);
         Assert.Equal(model, ModelIdentification.Identify(file, null).Name);
         Assert.Equal(model, WeightLoader.Load(path).Spec.Name);

@@ -9,12 +9,10 @@ internal static class KernelOpRegistry
     [
         new Conv3x3OpTest(),
         new Depthwise3x3OpTest(),
-        new BiasActivationOpTest(),
-        new SeSqueezeOpTest(),
+        new PointwiseOpTest(),
         new GlobalAvgPoolOpTest(),
-        new SeExciteOpTest(),
         new ScaleRelu6OpTest(),
-        new PartialResidualAddOpTest(),
+        new GemmEpilogueOpTest(),
     ];
 
     public static IKernelOpTest Get(string name) => All.Single(op => op.Name == name);

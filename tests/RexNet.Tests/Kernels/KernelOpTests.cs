@@ -38,20 +38,40 @@ public sealed class KernelOpTests
     }
 
     [Fact]
-    public void Se_excite_shared_memory_holds_the_widest_se_in_the_zoo()
+    public void Depthwise_se_shared_memory_holds_the_widest_se_in_the_zoo()
     {
-        int limit = KernelSources.Constant("se_excite.cu", "SE_EXCITE_MAX_HIDDEN");
+        int limit = KernelSources.Constant("depthwise3x3.cu", "DEPTHWISE_SE_MAX_HIDDEN");
         int widest = ModelZoo.All.SelectMany(e => ModelSpec.FromEntry(e).Blocks).Max(b => b.SeChannels);
         Assert.InRange(widest, 1, limit);
     }
 
     [Fact]
-    public void Se_excite_traps_instead_of_overrunning_shared_memory()
+    public void Depthwise_se_traps_instead_of_overrunning_shared_memory()
     {
-        int rd = KernelSources.Constant("se_excite.cu", "SE_EXCITE_MAX_HIDDEN") + 1;
-        var inputs = Ops.SeExciteOpTest.Inputs("too wide", 1, 8, rd);
-        using var gate = EmuBuffer.Output("gate", 8);
-        var e = Assert.Throws<KernelEmulationException>(() => Ops.SeExciteOpTest.Launch(1, 8, rd, inputs, gate, new EmulatorLauncher(Schedule.Forward)));
-        Assert.Contains("__trap()", e.Message);
+        int rd = KernelSources.Constant("depthwise3x3.cu", "DEPTHWISE_SE_MAX_HIDDEN") + 1;
+        var shape = new Ops.Depthwise3x3Shape("too wide", 1, 8, 4, 4, 1, Activation.None, rd);
+        var tiling = RexNet.Cuda.DepthwiseTiling.For(8, 16);
+        var se = Ops.Depthwise3x3OpTest.SeInputs("too wide", 8, rd);
+        using var x = EmuBuffer.From("x", new float[8 * 16]);
+        using var w = EmuBuffer.From("w", new float[8 * 9]);
+        using var b = EmuBuffer.From("b", new float[8]);
+        using var y = EmuBuffer.Output("y", 8 * 16);
+        EmuBuffer[] buffers =
+        [
+            EmuBuffer.From("w1t", se.W1), EmuBuffer.From("b1", se.B1), EmuBuffer.From("w2t", se.W2), EmuBuffer.From("b2", se.B2),
+            EmuBuffer.Output("gate", 8), EmuBuffer.Output("partials", tiling.BlocksPerImage * rd), EmuBuffer.From("counters", new float[1]),
+        ];
+        try
+        {
+            var e = Assert.Throws<KernelEmulationException>(() => Ops.Depthwise3x3OpTest.Launch(shape, tiling, new EmulatorLauncher(Schedule.Forward), x, w, b, y, buffers));
+            Assert.Contains("__trap()", e.Message);
+        }
+        finally
+        {
+            foreach (var buffer in buffers)
+            {
+                buffer.Dispose();
+            }
+        }
     }
 }

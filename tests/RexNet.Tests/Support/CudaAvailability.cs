@@ -6,8 +6,9 @@ namespace RexNet.Tests.Support;
 
 /// <summary>
 /// Gates for tests that need NVRTC or a GPU. NVRTC is installable without a GPU (CI installs Debian's
-/// libnvrtc11.2), so its absence fails under REXNET_REQUIRE_PARITY=1; a GPU never exists in CI, so
-/// GPU tests only ever skip.
+/// libnvrtc11.2), so its absence fails under REXNET_REQUIRE_PARITY=1. "A GPU" is a real one or the mock
+/// driver (<see cref="CudaTestDevice"/>), which CI builds with g++: so GPU tests skip only where neither
+/// exists, and fail instead under REXNET_REQUIRE_PARITY=1.
 /// </summary>
 internal static class CudaAvailability
 {
@@ -30,13 +31,19 @@ internal static class CudaAvailability
         return new NvrtcRuntimeCompiler();
     }
 
-    /// <summary>Skips (never fails: CI has no GPU) unless a CUDA device and cuBLAS are usable.</summary>
+    /// <summary>Skips unless a CUDA device (real or mock) and cuBLAS are usable; fails instead under REXNET_REQUIRE_PARITY=1.</summary>
     public static void RequireGpu()
     {
-        if (GpuProblem.Value is { } problem)
+        string? problem = CudaTestDevice.Target == CudaTestTarget.None ? CudaTestDevice.MockProblem : GpuProblem.Value;
+        if (problem is null)
         {
-            Assert.Skip("no usable GPU: " + problem);
+            return;
         }
+        if (TestPaths.ParityRequired)
+        {
+            Assert.Fail($"no usable GPU or mock driver ({problem}) and REXNET_REQUIRE_PARITY=1: the mock needs g++, see tests/cuda-mock/README.md");
+        }
+        Assert.Skip("no usable GPU: " + problem);
     }
 
     public static bool GpuPresent => GpuProblem.Value is null;

@@ -7,7 +7,7 @@ namespace RexNet.Tests.Weights;
 /// <summary>The writer refuses what would make a file its own reader rejects, and writes nothing then.</summary>
 public class SafeTensorsWriterTests
 {
-    private static void Refuses(TensorData[] tensors, string[]? counters, string expected)
+    private static void Refuses(TensorData[] tensors, (string, long)[]? counters, string expected)
     {
         using var dir = TestPaths.TempDir();
         var e = Assert.Throws<RexNetException>(() => SafeTensorsWriter.Write(dir.File("w.safetensors"), tensors, counters));
@@ -25,7 +25,7 @@ public class SafeTensorsWriterTests
 
     [Fact]
     public void CounterWithATensorsName() =>
-        Refuses([new TensorData("bn.num_batches_tracked", [1], [1f])], ["bn.num_batches_tracked"],
+        Refuses([new TensorData("bn.num_batches_tracked", [1], [1f])], [("bn.num_batches_tracked", 0)],
             "tensor name 'bn.num_batches_tracked' is used twice (or is the reserved __metadata__)");
 
     [Fact]
@@ -33,12 +33,13 @@ public class SafeTensorsWriterTests
     {
         using var dir = TestPaths.TempDir();
         string path = dir.File("w.safetensors");
-        SafeTensorsWriter.Write(path, [new TensorData("a", [2], [1f, -1f]), new TensorData("b", [0], [])], ["a.num_batches_tracked"],
+        SafeTensorsWriter.Write(path, [new TensorData("a", [2], [1f, -1f]), new TensorData("b", [0], [])], [("a.num_batches_tracked", 12345678901)],
             new Dictionary<string, string> { ["k"] = "v" });
         using var file = SafeTensorsFile.Open(path);
         Assert.Equal([1f, -1f], file.ReadFloat32("a"));
         Assert.Equal(["a", "b"], file.ReadAllFloat32().Keys.Order());
         Assert.Equal("v", file.Metadata["k"]);
+        Assert.Equal(12345678901, file.ReadInt64Scalar("a.num_batches_tracked"));
         // The header is padded so that the data section starts 8-byte aligned.
         Assert.Equal(0UL, BinaryPrimitives.ReadUInt64LittleEndian(File.ReadAllBytes(path)) % 8);
     }

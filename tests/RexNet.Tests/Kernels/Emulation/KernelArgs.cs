@@ -42,6 +42,9 @@ internal sealed unsafe class KernelArgs : IDisposable
         return Add('p', (ulong)buffer.Pointer + (ulong)offsetFloats * sizeof(float));
     }
 
+    /// <summary>A null pointer: an optional input the kernel must not touch.</summary>
+    public KernelArgs Null() => Add('p', 0);
+
     /// <summary>The raw 8-byte slot of argument <paramref name="index"/>: a host pointer or a scalar's bits.</summary>
     public ulong Value(int index) => _values[index];
 

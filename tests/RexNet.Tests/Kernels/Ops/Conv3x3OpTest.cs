@@ -23,6 +23,7 @@ internal sealed class Conv3x3OpTest : KernelOpTest<Conv3x3Shape>
         new("odd", 3, 3, 13, 8, 6, 2, Activation.None),
         new("odd", 2, 3, 7, 23, 19, 2, Activation.Relu6),
         new("odd", 1, 2, 3, 1, 1, 2, Activation.Silu),
+        new("odd", 2, 3, 17, 9, 11, 2, Activation.Silu),
         new("rexnet_100 stem", 1, ModelSpec.InputChannels, KernelTestData.Rexnet100.StemChannels, 224, 224, 2, Activation.Silu),
     ];
 
@@ -43,7 +44,9 @@ internal sealed class Conv3x3OpTest : KernelOpTest<Conv3x3Shape>
         using var args = new KernelArgs().Buffer(dx).Buffer(dw).Buffer(db).Buffer(dy)
             .Int(s.N).Int(s.Cin).Int(s.H).Int(s.W).Int(s.Cout).Int(s.Stride).Int((int)s.Act);
         int block = KernelSources.Constant("conv3x3.cu", "CONV3X3_BLOCK");
-        launcher.Launch("rexnet_conv3x3", Dim3.BlocksFor(expected.Length, block), new Dim3((uint)block), args);
+        int perThread = KernelSources.Constant("conv3x3.cu", "CONV3X3_COUT_PER_THREAD");
+        var grid = new Dim3(Dim3.BlocksFor(s.N * oh * ow, block).X, Dim3.BlocksFor(s.Cout, perThread).X);
+        launcher.Launch("rexnet_conv3x3", grid, new Dim3((uint)block), args);
         Compare.Close(dy.Span, expected, 1e-5, label);
     }
 }
