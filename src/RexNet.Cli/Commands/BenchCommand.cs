@@ -76,10 +76,10 @@ internal sealed class BenchCommand : ICommand
             }
             if (args.Has("profile") && !onGpu)
             {
-                // Where the time goes: mean milliseconds per plan step over a few runs.
+                // Where the time goes: mean milliseconds per step (on the CPU, per fused step) over a few runs.
                 foreach (var (step, ms) in diagnostics.ProfileSteps(input, Math.Min(runs, 10)))
                 {
-                    table.WriteLine(string.Format(inv, "  profile batch {0}: {1,-28} {2,8:0.000} ms", batch, step, ms));
+                    table.WriteLine(string.Format(inv, "  profile batch {0}: {1,-40} {2,8:0.000} ms", batch, step, ms));
                 }
             }
             Array.Sort(times);
@@ -115,7 +115,7 @@ internal sealed class BenchCommand : ICommand
                     logical_cores = Environment.ProcessorCount,
                     os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
                     runtime = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
-                    simd = RexNet.Cpu.Gemm.BestIsa.ToString(),
+                    simd = RexNet.Cpu.VectorIsas.Best.ToString(),
                 },
                 timestamp_utc = DateTime.UtcNow.ToString("O"),
                 device_info = onGpu ? diagnostics.DeviceProperties : null,
