@@ -9,10 +9,14 @@ internal static class InterleavedTimer
     /// strict a, b, a, b alternation would time each engine against the other's spinning threads.</summary>
     private const int Block = 5;
 
+    private static readonly TimeSpan IdleBeforeBlock = TimeSpan.FromMilliseconds(50);
+
     /// <summary>
     /// Times several calls in alternating blocks (a×5, b×5, a×5, ...) after a warm-up of each, so that load
     /// from other processes on a shared machine falls on all of them alike and their ratio stays meaningful.
-    /// Each block starts with one untimed call that lets the previous engine's threads go idle.
+    /// Each block starts after a pause long enough for the previous engine's spinning threads to go idle (ONNX
+    /// Runtime's intra-op pool spins for milliseconds after a run; on two cores it would otherwise take the time
+    /// slices of the next engine's helpers), then one untimed call.
     /// </summary>
     public static LatencyStats[] Measure(IReadOnlyList<Action> calls, int warmup, int runs)
     {
@@ -28,6 +32,7 @@ internal static class InterleavedTimer
         {
             for (int c = 0; c < calls.Count; c++)
             {
+                Thread.Sleep(IdleBeforeBlock);
                 calls[c]();
                 for (int r = start; r < Math.Min(runs, start + Block); r++)
                 {

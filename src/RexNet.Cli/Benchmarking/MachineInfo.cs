@@ -6,7 +6,7 @@ namespace RexNet.Cli.Benchmarking;
 internal sealed record MachineInfo(string? CpuModel, int LogicalCores, string Os, string Runtime, string Architecture, string Simd)
 {
     public static MachineInfo Current { get; } = new(ReadCpuModel(), Environment.ProcessorCount, RuntimeInformation.OSDescription,
-        RuntimeInformation.FrameworkDescription, RuntimeInformation.ProcessArchitecture.ToString(), RexNet.Cpu.Gemm.BestIsa.ToString());
+        RuntimeInformation.FrameworkDescription, RuntimeInformation.ProcessArchitecture.ToString(), RexNet.Cpu.VectorIsas.Best.ToString());
 
     /// <summary>One line for the head of a table.</summary>
     public string Summary => $"{CpuModel ?? "CPU model unknown"}, {LogicalCores} logical cores, {Architecture} {Simd}, {Runtime}";

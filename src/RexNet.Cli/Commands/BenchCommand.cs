@@ -88,11 +88,11 @@ internal sealed class BenchCommand : RexNetCommand
             BenchStep[]? profile = null;
             if (parse.GetValue(_profile) && !onGpu)
             {
-                // Where the time goes: mean milliseconds per plan step over a few runs.
+                // Where the time goes: mean milliseconds per step (on the CPU, per fused step) over a few runs.
                 profile = diagnostics.ProfileSteps(input, Math.Min(runs, 10)).Select(s => new BenchStep(s.Step, s.Milliseconds)).ToArray();
                 foreach (var step in profile)
                 {
-                    table.WriteLine(string.Format(inv, "  profile batch {0}: {1,-28} {2,8:0.000} ms", batch, step.Step, step.MeanMs));
+                    table.WriteLine(string.Format(inv, "  profile batch {0}: {1,-40} {2,8:0.000} ms", batch, step.Step, step.MeanMs));
                 }
             }
             var row = BenchRow.Of(batch, call, gpu, profile);

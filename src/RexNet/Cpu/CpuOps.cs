@@ -1,12 +1,17 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using RexNet.Model;
+using RexNet.Weights;
 
 namespace RexNet.Cpu;
 
 /// <summary>
-/// The CPU ops, one per plan step kind, over float32 NCHW spans. Each is the CPU twin of a CUDA kernel:
-/// kernel tests compare against these. The whole-tensor entry points run on the calling thread; the CPU
-/// backend runs the same task functions from its worker pool.
+/// The CPU ops, one per plan step kind, over float32 NCHW spans on the calling thread: each is the CPU twin
+/// a CUDA kernel is tested against. The three convs run the engine's own channels-last kernels (the layout is
+/// converted on the way in and out, and the whole-tensor calls allocate), so the twins are the fast ops
+/// themselves. An isa argument forces a vector width (null: the widest the CPU accelerates), and panelVectors
+/// the GEMM's panel width, which picks its register tiles (4: the 32-register tiles, 3: the 16-register ones).
 /// </summary>
 internal static class CpuOps
 {
@@ -19,16 +24,32 @@ internal static class CpuOps
 
     /// <summary>Dense 3x3 conv, padding 1, weight [cout, cin, 3, 3], then bias and activation.</summary>
     public static void Conv3x3(ReadOnlySpan<float> x, int n, int cin, int h, int w, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, int cout, int stride, Activation act, Span<float> y)
+        ReadOnlySpan<float> bias, int cout, int stride, Activation act, Span<float> y, VectorIsa? isa = null)
     {
-        var isa = Gemm.BestIsa;
-        int pixels = ModelSpec.ConvOutSize(h, stride) * ModelSpec.ConvOutSize(w, stride);
-        var g = GemmTiling.Create(n, cout, pixels, 1, isa);
-        var scratch = new float[GemmConv.Conv3x3ScratchLength(cin, isa)];
-        for (int t = 0; t < g.TaskCount; t++)
+        var vi = isa ?? VectorIsas.Best;
+        var packed = new PackedWeights(weight, bias, cout, cin * 9, vi, PanelVectors);
+        int oh = ModelSpec.ConvOutSize(h, stride), ow = ModelSpec.ConvOutSize(w, stride), pitch = vi.PadChannels(cout);
+        var offsets = StemConv.TapOffsets(cin, w, stride);
+        var scratch = new float[StemConv.ScratchLength(cin, w, stride)];
+        var output = new float[n * oh * ow * pitch];
+        for (int b = 0; b < n; b++)
         {
-            GemmConv.Conv3x3Task(g, x, cin, h, w, stride, weight, bias, act, y, t, scratch, isa);
+            var image = x.Slice(b * cin * h * w, cin * h * w);
+            var dst = output.AsSpan(b * oh * ow * pitch, oh * ow * pitch);
+            switch (vi)
+            {
+                case VectorIsa.Vector512:
+                    StemConv.Rows<Simd512, Vector512<float>>(image, cin, h, w, stride, 0, oh, packed, offsets, act, dst, scratch);
+                    break;
+                case VectorIsa.Vector256:
+                    StemConv.Rows<Simd256, Vector256<float>>(image, cin, h, w, stride, 0, oh, packed, offsets, act, dst, scratch);
+                    break;
+                default:
+                    StemConv.Rows<Simd128, Vector128<float>>(image, cin, h, w, stride, 0, oh, packed, offsets, act, dst, scratch);
+                    break;
+            }
         }
+        ChannelsLast.ToNchw(output, n, cout, oh, ow, pitch, y);
     }
 
     /// <summary>
@@ -36,21 +57,82 @@ internal static class CpuOps
     /// where r has residualChannels channels.
     /// </summary>
     public static void Pointwise(ReadOnlySpan<float> x, int n, int cin, int hw, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, int cout, Activation act, ReadOnlySpan<float> residual, int residualChannels, Span<float> y)
+        ReadOnlySpan<float> bias, int cout, Activation act, ReadOnlySpan<float> residual, int residualChannels, Span<float> y,
+        VectorIsa? isa = null, int? panelVectors = null)
     {
-        var isa = Gemm.BestIsa;
-        var g = GemmTiling.Create(n, cout, hw, 1, isa);
-        var scratch = new float[GemmTiling.ScratchLength(cin, isa)];
-        for (int t = 0; t < g.TaskCount; t++)
+        var vi = isa ?? VectorIsas.Best;
+        var packed = new PackedWeights(weight, bias, cout, cin, vi, panelVectors ?? PanelVectors);
+        int inPitch = vi.PadChannels(cin), outPitch = vi.PadChannels(cout), resPitch = vi.PadChannels(residualChannels);
+        var xl = new float[n * hw * inPitch];
+        ChannelsLast.FromNchw(x, n, cin, 1, hw, inPitch, xl);
+        var rl = new float[n * hw * resPitch];
+        if (residualChannels > 0)
         {
-            GemmConv.PointwiseTask(g, x, cin, weight, bias, act, residual, residualChannels, y, t, scratch, isa);
+            ChannelsLast.FromNchw(residual, n, residualChannels, 1, hw, resPitch, rl);
         }
+        var yl = new float[n * hw * outPitch];
+        for (int b = 0; b < n; b++)
+        {
+            var xb = xl.AsSpan(b * hw * inPitch, hw * inPitch);
+            var yb = yl.AsSpan(b * hw * outPitch, hw * outPitch);
+            var rb = rl.AsSpan(b * hw * resPitch, hw * resPitch);
+            int rv = resPitch / vi.Floats();
+            switch (vi)
+            {
+                case VectorIsa.Vector512:
+                    Gemm<Simd512, Vector512<float>>.Run(xb, inPitch, default, hw, packed, 0, packed.Vectors, yb, outPitch, act, rb, resPitch, rv);
+                    break;
+                case VectorIsa.Vector256:
+                    Gemm<Simd256, Vector256<float>>.Run(xb, inPitch, default, hw, packed, 0, packed.Vectors, yb, outPitch, act, rb, resPitch, rv);
+                    break;
+                default:
+                    Gemm<Simd128, Vector128<float>>.Run(xb, inPitch, default, hw, packed, 0, packed.Vectors, yb, outPitch, act, rb, resPitch, rv);
+                    break;
+            }
+        }
+        ChannelsLast.ToNchw(yl, n, cout, 1, hw, outPitch, y);
     }
 
     /// <summary>Depthwise 3x3 conv, padding 1, weight [c, 1, 3, 3], then bias and activation.</summary>
     public static void Depthwise3x3(ReadOnlySpan<float> x, int n, int c, int h, int w, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, int stride, Activation act, Span<float> y) =>
-        Depthwise.Planes(x, c, h, w, weight, bias, stride, act, y, 0, n * c, new float[Depthwise.ScratchLength(h, w)], Gemm.BestIsa);
+        ReadOnlySpan<float> bias, int stride, Activation act, Span<float> y, VectorIsa? isa = null)
+    {
+        var vi = isa ?? VectorIsas.Best;
+        var dw = new DepthwiseWeights(weight, bias, c, vi);
+        int pitch = dw.PaddedChannels, oh = ModelSpec.ConvOutSize(h, stride), ow = ModelSpec.ConvOutSize(w, stride);
+        var xl = new float[n * h * w * pitch];
+        ChannelsLast.FromNchw(x, n, c, h, w, pitch, xl);
+        var yl = new float[n * oh * ow * pitch];
+        var zeros = new float[w * pitch];
+        for (int b = 0; b < n; b++)
+        {
+            for (int oy = 0; oy < oh; oy++)
+            {
+                ReadOnlySpan<float> Row(int iy) => (uint)iy < (uint)h ? xl.AsSpan((b * h + iy) * w * pitch, w * pitch) : zeros;
+                var r0 = Row(oy * stride - 1);
+                var r1 = Row(oy * stride);
+                var r2 = Row(oy * stride + 1);
+                var dst = yl.AsSpan((b * oh + oy) * ow * pitch, ow * pitch);
+                int vectors = pitch / vi.Floats();
+                switch (vi)
+                {
+                    case VectorIsa.Vector512:
+                        DepthwiseKernel<Simd512, Vector512<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps.Span, pitch, dw.Bias.Span, vectors, dst, pitch, ow, act, default);
+                        break;
+                    case VectorIsa.Vector256:
+                        DepthwiseKernel<Simd256, Vector256<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps.Span, pitch, dw.Bias.Span, vectors, dst, pitch, ow, act, default);
+                        break;
+                    default:
+                        DepthwiseKernel<Simd128, Vector128<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps.Span, pitch, dw.Bias.Span, vectors, dst, pitch, ow, act, default);
+                        break;
+                }
+            }
+        }
+        ChannelsLast.ToNchw(yl, n, c, oh, ow, pitch, y);
+    }
+
+    /// <summary>Vectors per packed weight panel for this machine's registers (<see cref="VectorIsas.Registers"/>).</summary>
+    internal static int PanelVectors => VectorIsas.Registers >= 32 ? 4 : 3;
 
     public static void ApplyActivation(Span<float> v, Activation act)
     {
@@ -67,12 +149,9 @@ internal static class CpuOps
     }
 
     /// <summary>y[b,c] = mean over H*W of x[b,c,:,:].</summary>
-    public static void ChannelMean(ReadOnlySpan<float> x, int n, int c, int hw, Span<float> y) =>
-        ChannelMeanPlanes(x, hw, y, 0, n * c);
-
-    public static void ChannelMeanPlanes(ReadOnlySpan<float> x, int hw, Span<float> y, int first, int count)
+    public static void ChannelMean(ReadOnlySpan<float> x, int n, int c, int hw, Span<float> y)
     {
-        for (int plane = first; plane < first + count; plane++)
+        for (int plane = 0; plane < n * c; plane++)
         {
             y[plane] = TensorPrimitives.Sum(x.Slice(plane * hw, hw)) / hw;
         }
@@ -80,31 +159,24 @@ internal static class CpuOps
 
     /// <summary>gate[b,:] = sigmoid(W2 relu(W1 pooled[b,:] + b1) + b2); W1 [rd, c], W2 [c, rd].</summary>
     public static void SeExcite(ReadOnlySpan<float> pooled, int n, int c, int rd, ReadOnlySpan<float> w1, ReadOnlySpan<float> b1,
-        ReadOnlySpan<float> w2, ReadOnlySpan<float> b2, Span<float> gate, Span<float> hidden)
+        ReadOnlySpan<float> w2, ReadOnlySpan<float> b2, Span<float> gate, Span<float> hidden, VectorIsa? isa = null)
     {
+        var vi = isa ?? VectorIsas.Best;
+        var se = new SeExcitation(new SeWeights(c, rd, w1.ToArray(), b1.ToArray(), w2.ToArray(), b2.ToArray()), vi);
+        var padded = new float[se.PaddedChannels];
+        var paddedGate = new float[se.PaddedChannels];
         for (int b = 0; b < n; b++)
         {
-            ReadOnlySpan<float> p = pooled.Slice(b * c, c);
-            for (int r = 0; r < rd; r++)
-            {
-                hidden[r] = MathF.Max(TensorPrimitives.Dot(w1.Slice(r * c, c), p) + b1[r], 0f);
-            }
-            Span<float> g = gate.Slice(b * c, c);
-            for (int o = 0; o < c; o++)
-            {
-                g[o] = TensorPrimitives.Dot(w2.Slice(o * rd, rd), hidden[..rd]) + b2[o];
-            }
-            TensorPrimitives.Sigmoid(g, g);
+            pooled.Slice(b * c, c).CopyTo(padded);
+            se.Run(vi, padded, paddedGate, hidden);
+            paddedGate.AsSpan(0, c).CopyTo(gate.Slice(b * c, c));
         }
     }
 
     /// <summary>y = relu6(x * gate[b,c]) per plane.</summary>
-    public static void ScaleRelu6(ReadOnlySpan<float> x, ReadOnlySpan<float> gate, int n, int c, int hw, Span<float> y) =>
-        ScaleRelu6Planes(x, gate, hw, y, 0, n * c);
-
-    public static void ScaleRelu6Planes(ReadOnlySpan<float> x, ReadOnlySpan<float> gate, int hw, Span<float> y, int first, int count)
+    public static void ScaleRelu6(ReadOnlySpan<float> x, ReadOnlySpan<float> gate, int n, int c, int hw, Span<float> y)
     {
-        for (int plane = first; plane < first + count; plane++)
+        for (int plane = 0; plane < n * c; plane++)
         {
             Span<float> dst = y.Slice(plane * hw, hw);
             TensorPrimitives.Multiply(x.Slice(plane * hw, hw), gate[plane], dst);
@@ -115,18 +187,36 @@ internal static class CpuOps
 
     /// <summary>y[b,o] = sum_i W[o,i] x[b,i] + bias[o]; W [out, in].</summary>
     public static void Linear(ReadOnlySpan<float> x, int n, int inFeatures, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        int outFeatures, Span<float> y) => LinearOutputs(x, n, inFeatures, weight, bias, outFeatures, y, 0, outFeatures);
+        int outFeatures, Span<float> y, VectorIsa? isa = null)
+    {
+        switch (isa ?? VectorIsas.Best)
+        {
+            case VectorIsa.Vector512:
+                LinearOutputs<Simd512, Vector512<float>>(x, inFeatures, n, inFeatures, weight, bias, outFeatures, y, 0, outFeatures);
+                break;
+            case VectorIsa.Vector256:
+                LinearOutputs<Simd256, Vector256<float>>(x, inFeatures, n, inFeatures, weight, bias, outFeatures, y, 0, outFeatures);
+                break;
+            default:
+                LinearOutputs<Simd128, Vector128<float>>(x, inFeatures, n, inFeatures, weight, bias, outFeatures, y, 0, outFeatures);
+                break;
+        }
+    }
 
-    /// <summary>Outputs [first, first+count) of every image: each weight row is read once for the whole batch.</summary>
-    public static void LinearOutputs(ReadOnlySpan<float> x, int n, int inFeatures, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        int outFeatures, Span<float> y, int first, int count)
+    /// <summary>
+    /// Outputs [first, first+count) of every image, image b's features at x[b * pitch]: each weight row is read
+    /// once for the whole batch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void LinearOutputs<TS, TV>(ReadOnlySpan<float> x, int pitch, int n, int inFeatures, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, int outFeatures, Span<float> y, int first, int count) where TS : struct, ISimd<TV> where TV : struct
     {
         for (int o = first; o < first + count; o++)
         {
             ReadOnlySpan<float> row = weight.Slice(o * inFeatures, inFeatures);
             for (int b = 0; b < n; b++)
             {
-                y[b * outFeatures + o] = TensorPrimitives.Dot(row, x.Slice(b * inFeatures, inFeatures)) + bias[o];
+                y[b * outFeatures + o] = VectorLoops<TS, TV>.Dot(row, x.Slice(b * pitch, inFeatures)) + bias[o];
             }
         }
     }

@@ -1,226 +1,187 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using RexNet.Model;
 
 namespace RexNet.Cpu;
 
-/// <summary>Which vector width the GEMM micro-kernel uses.</summary>
-internal enum VectorIsa { Vector128, Vector256, Vector512 }
-
 /// <summary>
-/// Single-precision GEMM for 1x1 convs: C[M,N] = A[M,K] · B[K,N], all row-major, where A is the weight
-/// matrix and B one image's channels x pixels. B is packed per column block into panels of
-/// <see cref="PanelWidth"/> columns (k-major, zero-padded) so the micro-kernel streams it contiguously
-/// from L1; the micro-kernel keeps a <see cref="RowTile"/> x PanelWidth tile of C in registers.
+/// The GEMM over channels-last pixels: y[p, c] = act(sum_k x[p, k] W[c, k] + bias[c]) (+ residual[p, c] for the
+/// first residual vectors), for pixels [0, pixels) and output-channel vectors [v0, v1). x is read in place
+/// (row pitch ldx; with column offsets, x[p, k] is x[p*ldx + offsets[k]], which is how the stem reads its
+/// 3x3 taps); W comes packed (<see cref="PackedWeights"/>). Each panel of output vectors is swept over all
+/// the pixels so its weights stay in L1, in register tiles sized for the machine's vector registers.
+/// y and residual start at vector v0 (so that a block of channels can be written to a narrower buffer);
+/// the residual is added to output vectors below residualVectors.
 /// </summary>
-internal static class Gemm
+internal static class Gemm<TS, TV> where TS : struct, ISimd<TV> where TV : struct
 {
-    public const int RowTile = 6;
-
-    /// <summary>The widest vector the hardware accelerates; Vector128 is accelerated on x64 and ARM64 alike.</summary>
-    public static VectorIsa BestIsa { get; } =
-        Vector512.IsHardwareAccelerated ? VectorIsa.Vector512 :
-        Vector256.IsHardwareAccelerated ? VectorIsa.Vector256 : VectorIsa.Vector128;
-
-    /// <summary>Two vectors of columns per micro-tile.</summary>
-    public static int PanelWidth(VectorIsa isa) => isa switch
-    {
-        VectorIsa.Vector512 => 32,
-        VectorIsa.Vector256 => 16,
-        _ => 8,
-    };
-
-    public static int PackedLength(int k, int columns, VectorIsa isa)
-    {
-        int nr = PanelWidth(isa);
-        return k * ((columns + nr - 1) / nr * nr);
-    }
-
-    /// <summary>Packs B[0..k, j0..j0+nc) into panels: packed[panel][kk][0..NR), zero beyond column n.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Pack(ReadOnlySpan<float> b, int n, int k, int j0, int nc, Span<float> packed, VectorIsa isa)
+    public static void Run(ReadOnlySpan<float> x, nint ldx, ReadOnlySpan<int> offsets, int pixels, PackedWeights w, int v0, int v1,
+        Span<float> y, nint ldy, Activation act, ReadOnlySpan<float> residual = default, nint ldr = 0, int residualVectors = 0)
     {
-        int nr = PanelWidth(isa);
-        int panels = (nc + nr - 1) / nr;
-        for (int p = 0; p < panels; p++)
+        int vf = TS.Width;
+        if (w.VectorFloats != vf || v0 < 0 || v1 > w.Vectors || v0 >= v1 || pixels < 1)
         {
-            int col = j0 + p * nr;
-            int width = Math.Min(nr, j0 + nc - col);
-            Span<float> dst = packed.Slice(p * k * nr, k * nr);
-            for (int kk = 0; kk < k; kk++)
-            {
-                b.Slice(kk * n + col, width).CopyTo(dst.Slice(kk * nr, width));
-                if (width < nr)
-                {
-                    dst.Slice(kk * nr + width, nr - width).Clear();
-                }
-            }
+            throw new RexNetException(RexNetErrorCode.Internal, $"GEMM over vectors [{v0}, {v1}) of {w.Vectors} ({w.VectorFloats} floats) does not fit {vf}-float vectors");
         }
-    }
-
-    /// <summary>
-    /// C[i0..i1, j0..j0+nc) = act(A[i0..i1, 0..k) · packed B block (from <see cref="Pack"/>) + bias[row]): the
-    /// bias and activation are applied to each tile in registers before it is stored.
-    /// </summary>
-    public static void MultiplyPacked(ReadOnlySpan<float> a, int k, ReadOnlySpan<float> packed, Span<float> c, int n,
-        int i0, int i1, int j0, int nc, ReadOnlySpan<float> bias, Model.Activation act, VectorIsa isa)
-    {
-        // The micro-kernel uses unchecked refs: check the whole extent once here.
-        if (a.Length < (long)i1 * k || c.Length < (long)(i1 - 1) * n + j0 + nc || packed.Length < PackedLength(k, nc, isa) ||
-            bias.Length < i1)
+        int lastColumn = w.K - 1;
+        foreach (int o in offsets)
         {
-            throw new ArgumentException("GEMM operands are smaller than the requested block");
+            lastColumn = Math.Max(lastColumn, o);
         }
-        switch (isa)
+        int withResidual = Math.Min(v1, residualVectors);
+        // The kernels use unchecked refs: check each operand's whole extent once here.
+        if ((offsets.Length != 0 && offsets.Length != w.K) || (pixels - 1) * ldx + lastColumn >= x.Length ||
+            (pixels - 1) * ldy + (v1 - v0) * vf > y.Length ||
+            (withResidual > v0 && (pixels - 1) * ldr + (withResidual - v0) * vf > residual.Length))
         {
-            case VectorIsa.Vector512:
-                MultiplyPacked<Simd512, Vector512<float>>(a, k, packed, c, n, i0, i1, j0, nc, bias, act);
+            throw new RexNetException(RexNetErrorCode.Internal, "GEMM operands are smaller than the requested block");
+        }
+        switch (act)
+        {
+            case Activation.Silu:
+                Panels<SiluActivation>(x, ldx, offsets, pixels, w, v0, v1, y, ldy, residual, ldr, residualVectors);
                 break;
-            case VectorIsa.Vector256:
-                MultiplyPacked<Simd256, Vector256<float>>(a, k, packed, c, n, i0, i1, j0, nc, bias, act);
+            case Activation.Relu6:
+                Panels<Relu6Activation>(x, ldx, offsets, pixels, w, v0, v1, y, ldy, residual, ldr, residualVectors);
                 break;
             default:
-                MultiplyPacked<Simd128, Vector128<float>>(a, k, packed, c, n, i0, i1, j0, nc, bias, act);
+                Panels<Identity>(x, ldx, offsets, pixels, w, v0, v1, y, ldy, residual, ldr, residualVectors);
                 break;
         }
     }
 
-    /// <summary>The whole product on one thread (allocates its packing buffer): the reference entry point.</summary>
-    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, VectorIsa isa)
-    {
-        var packed = new float[PackedLength(k, n, isa)];
-        Pack(b, n, k, 0, n, packed, isa);
-        MultiplyPacked(a, k, packed, c, n, 0, m, 0, n, new float[m], Model.Activation.None, isa);
-    }
-
-    [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyPacked<TS, TV>(ReadOnlySpan<float> a, int k, ReadOnlySpan<float> packed, Span<float> c, int n,
-        int i0, int i1, int j0, int nc, ReadOnlySpan<float> bias, Model.Activation act)
-        where TS : struct, ISimd<TV> where TV : struct
+    private static void Panels<TAct>(ReadOnlySpan<float> x, nint ldx, ReadOnlySpan<int> offsets, int pixels, PackedWeights w, int v0, int v1,
+        Span<float> y, nint ldy, ReadOnlySpan<float> residual, nint ldr, int residualVectors) where TAct : struct, IActivation
     {
-        int nr = 2 * TS.Width;
-        int panels = (nc + nr - 1) / nr;
-        ref float aRef = ref MemoryMarshal.GetReference(a);
-        ref float pRef = ref MemoryMarshal.GetReference(packed);
-        ref float cRef = ref MemoryMarshal.GetReference(c);
-        ref float biasRef = ref MemoryMarshal.GetReference(bias);
-        Span<float> edge = stackalloc float[RowTile * 32];
-        ref float edgeRef = ref MemoryMarshal.GetReference(edge);
-        for (int p = 0; p < panels; p++)
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        ref int offRef = ref MemoryMarshal.GetReference(offsets);
+        ref float yRef = ref MemoryMarshal.GetReference(y);
+        ref float rRef = ref MemoryMarshal.GetReference(residual);
+        ref float wRef = ref MemoryMarshal.GetReference(w.Data.Span);
+        ref float bRef = ref MemoryMarshal.GetReference(w.Bias.Span);
+        bool indexed = !offsets.IsEmpty;
+        bool wide = w.PanelVectors >= 4;
+        int vf = TS.Width;
+        // A deep K is cut into blocks: each block's weights stay in L1 while every pixel tile of a panel passes,
+        // and its slab of activations stays in L2 while every panel passes (the whole of them would not).
+        int kBlock = indexed || w.K <= 2 * KBlock ? w.K : KBlock;
+        for (int k0 = 0; k0 < w.K; k0 += kBlock)
         {
-            int col = j0 + p * nr;
-            int width = Math.Min(nr, j0 + nc - col);
-            ref float panel = ref Unsafe.Add(ref pRef, p * k * nr);
-            for (int i = i0; i < i1; i += RowTile)
+            for (int v = v0; v < v1;)
             {
-                int rows = Math.Min(RowTile, i1 - i);
-                ref float aRow = ref Unsafe.Add(ref aRef, i * k);
-                // Full tiles store straight into C; edge tiles go through a small stack buffer.
-                bool direct = width == nr;
-                ref float dst = ref direct ? ref Unsafe.Add(ref cRef, i * n + col) : ref edgeRef;
-                int ldc = direct ? n : nr;
-                if (rows == RowTile)
-                {
-                    Tile6<TS, TV>(ref aRow, k, ref panel, k, ref dst, ldc);
-                }
-                else
-                {
-                    for (int r = 0; r < rows; r++)
-                    {
-                        Tile1<TS, TV>(ref Unsafe.Add(ref aRow, r * k), ref panel, k, ref Unsafe.Add(ref dst, r * ldc));
-                    }
-                }
-                // The tile is still in L1: bias and activation cost one pass over 6 x 2 vectors.
-                Epilogue<TS, TV>(ref dst, ldc, rows, ref Unsafe.Add(ref biasRef, i), act);
-                if (!direct)
-                {
-                    for (int r = 0; r < rows; r++)
-                    {
-                        edge.Slice(r * nr, width).CopyTo(c.Slice((i + r) * n + col, width));
-                    }
-                }
+                int nv = Math.Min(w.VectorsLeftInPanel(v), v1 - v);
+                var (offset, ldw) = w.Locate(v);
+                var p = new PanelArgs(ref Unsafe.Add(ref xRef, k0), ldx, ref offRef, pixels, ref Unsafe.Add(ref wRef, offset + k0 * ldw), ldw,
+                    Math.Min(kBlock, w.K - k0), ref Unsafe.Add(ref yRef, (v - v0) * vf), ldy, ref Unsafe.Add(ref bRef, v * vf),
+                    ref Unsafe.Add(ref rRef, (v - v0) * vf), ldr, residualVectors - v, k0 > 0, k0 + kBlock >= w.K);
+                Dispatch<TAct>(p, nv, wide, indexed);
+                v += Math.Min(nv, 4);
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile6<TS, TV>(ref float a, int lda, ref float panel, int k, ref float c, int ldc)
-        where TS : struct, ISimd<TV> where TV : struct
+    /// <summary>Multiply-adds over k in blocks of this many when K is deeper than twice it: 192 k of a 4-vector panel of 512-bit vectors is 48 KiB.</summary>
+    private const int KBlock = 192;
+
+    private static void Dispatch<TAct>(PanelArgs p, int nv, bool wide, bool indexed) where TAct : struct, IActivation
     {
-        int w = TS.Width;
-        TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero;
-        TV c30 = TS.Zero, c31 = TS.Zero, c40 = TS.Zero, c41 = TS.Zero, c50 = TS.Zero, c51 = TS.Zero;
-        ref float a0 = ref a;
-        ref float a1 = ref Unsafe.Add(ref a, lda);
-        ref float a2 = ref Unsafe.Add(ref a, 2 * lda);
-        ref float a3 = ref Unsafe.Add(ref a, 3 * lda);
-        ref float a4 = ref Unsafe.Add(ref a, 4 * lda);
-        ref float a5 = ref Unsafe.Add(ref a, 5 * lda);
-        ref float pk = ref panel;
-        for (int kk = 0; kk < k; kk++)
-        {
-            TV b0 = TS.Load(ref pk), b1 = TS.Load(ref Unsafe.Add(ref pk, w));
-            pk = ref Unsafe.Add(ref pk, 2 * w);
-            TV v = TS.Broadcast(Unsafe.Add(ref a0, kk));
-            c00 = TS.MultiplyAdd(v, b0, c00); c01 = TS.MultiplyAdd(v, b1, c01);
-            v = TS.Broadcast(Unsafe.Add(ref a1, kk));
-            c10 = TS.MultiplyAdd(v, b0, c10); c11 = TS.MultiplyAdd(v, b1, c11);
-            v = TS.Broadcast(Unsafe.Add(ref a2, kk));
-            c20 = TS.MultiplyAdd(v, b0, c20); c21 = TS.MultiplyAdd(v, b1, c21);
-            v = TS.Broadcast(Unsafe.Add(ref a3, kk));
-            c30 = TS.MultiplyAdd(v, b0, c30); c31 = TS.MultiplyAdd(v, b1, c31);
-            v = TS.Broadcast(Unsafe.Add(ref a4, kk));
-            c40 = TS.MultiplyAdd(v, b0, c40); c41 = TS.MultiplyAdd(v, b1, c41);
-            v = TS.Broadcast(Unsafe.Add(ref a5, kk));
-            c50 = TS.MultiplyAdd(v, b0, c50); c51 = TS.MultiplyAdd(v, b1, c51);
-        }
-        TS.Store(c00, ref c); TS.Store(c01, ref Unsafe.Add(ref c, w));
-        c = ref Unsafe.Add(ref c, ldc);
-        TS.Store(c10, ref c); TS.Store(c11, ref Unsafe.Add(ref c, w));
-        c = ref Unsafe.Add(ref c, ldc);
-        TS.Store(c20, ref c); TS.Store(c21, ref Unsafe.Add(ref c, w));
-        c = ref Unsafe.Add(ref c, ldc);
-        TS.Store(c30, ref c); TS.Store(c31, ref Unsafe.Add(ref c, w));
-        c = ref Unsafe.Add(ref c, ldc);
-        TS.Store(c40, ref c); TS.Store(c41, ref Unsafe.Add(ref c, w));
-        c = ref Unsafe.Add(ref c, ldc);
-        TS.Store(c50, ref c); TS.Store(c51, ref Unsafe.Add(ref c, w));
+            switch (nv, wide, indexed)
+            {
+                case (>= 4, _, false): Panel<TAct, Tile6x4, Tile1x4, ContiguousColumns>(p); break;
+                case (>= 4, _, true): Panel<TAct, Tile6x4, Tile1x4, IndexedColumns>(p); break;
+                case (3, true, false): Panel<TAct, Tile8x3, Tile1x3, ContiguousColumns>(p); break;
+                case (3, true, true): Panel<TAct, Tile8x3, Tile1x3, IndexedColumns>(p); break;
+                case (3, false, false): Panel<TAct, Tile4x3, Tile1x3, ContiguousColumns>(p); break;
+                case (3, false, true): Panel<TAct, Tile4x3, Tile1x3, IndexedColumns>(p); break;
+                case (2, true, false): Panel<TAct, Tile12x2, Tile1x2, ContiguousColumns>(p); break;
+                case (2, true, true): Panel<TAct, Tile12x2, Tile1x2, IndexedColumns>(p); break;
+                case (2, false, false): Panel<TAct, Tile6x2, Tile1x2, ContiguousColumns>(p); break;
+                case (2, false, true): Panel<TAct, Tile6x2, Tile1x2, IndexedColumns>(p); break;
+                case (_, true, false): Panel<TAct, Tile16x1, Tile1x1, ContiguousColumns>(p); break;
+                case (_, true, true): Panel<TAct, Tile16x1, Tile1x1, IndexedColumns>(p); break;
+                case (_, false, false): Panel<TAct, Tile12x1, Tile1x1, ContiguousColumns>(p); break;
+                case (_, false, true): Panel<TAct, Tile12x1, Tile1x1, IndexedColumns>(p); break;
+            }
+    }
+
+    /// <summary>One panel of output vectors over every pixel, positioned at the panel's first vector.</summary>
+    private readonly ref struct PanelArgs(ref float x, nint ldx, ref int offsets, int pixels, ref float w, nint ldw, int k,
+        ref float y, nint ldy, ref float bias, ref float residual, nint ldr, int residualVectors, bool accumulate, bool last)
+    {
+        /// <summary>Whether this block of k adds to what the earlier blocks stored, and whether the epilogue follows it.</summary>
+        public readonly bool Accumulate = accumulate, Last = last;
+        public readonly ref float X = ref x;
+        public readonly ref int Offsets = ref offsets;
+        public readonly ref float W = ref w;
+        public readonly ref float Y = ref y;
+        public readonly ref float Bias = ref bias;
+        public readonly ref float Residual = ref residual;
+        public readonly nint Ldx = ldx, Ldw = ldw, Ldy = ldy, Ldr = ldr;
+        public readonly int Pixels = pixels, K = k, ResidualVectors = residualVectors;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile1<TS, TV>(ref float a, ref float panel, int k, ref float c)
-        where TS : struct, ISimd<TV> where TV : struct
+    private static void Panel<TAct, TT, TR, TA>(PanelArgs a)
+        where TAct : struct, IActivation where TT : struct, ITileShape where TR : struct, ITileShape where TA : struct, IColumnAddressing
     {
-        int w = TS.Width;
-        TV c0 = TS.Zero, c1 = TS.Zero;
-        ref float pk = ref panel;
-        for (int kk = 0; kk < k; kk++)
+        int mr = TT.Rows;
+        int p = 0;
+        for (; p + mr <= a.Pixels; p += mr)
         {
-            TV v = TS.Broadcast(Unsafe.Add(ref a, kk));
-            c0 = TS.MultiplyAdd(v, TS.Load(ref pk), c0);
-            c1 = TS.MultiplyAdd(v, TS.Load(ref Unsafe.Add(ref pk, w)), c1);
-            pk = ref Unsafe.Add(ref pk, 2 * w);
+            TileAndEpilogue<TAct, TT, TA>(a, p);
         }
-        TS.Store(c0, ref c);
-        TS.Store(c1, ref Unsafe.Add(ref c, w));
+        int rest = a.Pixels - p;
+        if (rest == 0)
+        {
+            return;
+        }
+        // A 1-row tile does about 4/5 of a full tile's work per row: past that, recompute a whole tile that
+        // overlaps the last one (same values, so idempotent) instead, unless k comes in blocks (which accumulate).
+        if (a.Pixels >= mr && rest * 5 >= mr * 4 && a.Last && !a.Accumulate)
+        {
+            TileAndEpilogue<TAct, TT, TA>(a, a.Pixels - mr);
+            return;
+        }
+        for (; p < a.Pixels; p++)
+        {
+            TileAndEpilogue<TAct, TR, TA>(a, p);
+        }
     }
 
-    /// <summary>
-    /// c[r, 0..2W) = act(c[r, 0..2W) + bias[r]) for a stored tile. Kept out of the micro-kernels so that the
-    /// activation's temporaries do not push their accumulators out of registers.
-    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileAndEpilogue<TAct, TT, TA>(PanelArgs a, int p)
+        where TAct : struct, IActivation where TT : struct, ITileShape where TA : struct, IColumnAddressing
+    {
+        ref float y = ref Unsafe.Add(ref a.Y, p * a.Ldy);
+        GemmKernel.Tile<TS, TV, TT, TA>(ref Unsafe.Add(ref a.X, p * a.Ldx), a.Ldx, ref a.Offsets, ref a.W, a.Ldw, a.K, ref y, a.Ldy, a.Accumulate);
+        if (a.Last)
+        {
+            Epilogue<TAct, TT>(ref y, a.Ldy, ref a.Bias, ref Unsafe.Add(ref a.Residual, p * a.Ldr), a.Ldr, a.ResidualVectors);
+        }
+    }
+
+    /// <summary>y = act(y + bias) (+ residual on the first residualVectors vectors) over a stored tile, still in L1.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Epilogue<TS, TV>(ref float c, int ldc, int rows, ref float bias, Model.Activation act)
-        where TS : struct, ISimd<TV> where TV : struct
+    private static void Epilogue<TAct, TT>(ref float y, nint ldy, ref float bias, ref float residual, nint ldr, int residualVectors)
+        where TAct : struct, IActivation where TT : struct, ITileShape
     {
-        int w = TS.Width;
-        for (int r = 0; r < rows; r++)
+        nint vf = TS.Width;
+        for (int v = 0; v < TT.Vectors; v++)
         {
-            ref float row = ref Unsafe.Add(ref c, r * ldc);
-            float b = Unsafe.Add(ref bias, r);
-            TS.Store(SimdEpilogue.Apply<TS, TV>(TS.Load(ref row), b, act), ref row);
-            TS.Store(SimdEpilogue.Apply<TS, TV>(TS.Load(ref Unsafe.Add(ref row, w)), b, act), ref Unsafe.Add(ref row, w));
+            TV b = TS.Load(ref Unsafe.Add(ref bias, v * vf));
+            bool add = v < residualVectors;
+            for (int r = 0; r < TT.Rows; r++)
+            {
+                ref float cell = ref Unsafe.Add(ref y, r * ldy + v * vf);
+                TV value = TAct.Apply<TS, TV>(TS.Add(TS.Load(ref cell), b));
+                if (add)
+                {
+                    value = TS.Add(value, TS.Load(ref Unsafe.Add(ref residual, r * ldr + v * vf)));
+                }
+                TS.Store(value, ref cell);
+            }
         }
     }
 }

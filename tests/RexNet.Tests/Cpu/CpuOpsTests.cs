@@ -9,52 +9,94 @@ public class CpuOpsTests
 {
     private const double Tol = 2e-6;
 
-    [Theory]
-    [InlineData(3, 3, 13, 7, 5, 2, "Silu")]
-    [InlineData(3, 3, 13, 7, 5, 1, "Silu")]
-    [InlineData(2, 5, 7, 9, 4, 1, "None")]
-    [InlineData(1, 3, 32, 64, 48, 2, "Silu")]
-    public void Conv3x3MatchesNaive(int n, int cin, int cout, int h, int w, int stride, string activation)
+    public static TheoryData<string, int, int, int, int, int, int, string> ConvCases()
     {
+        var data = new TheoryData<string, int, int, int, int, int, int, string>();
+        foreach (string isa in IsaCases.Names)
+        {
+            data.Add(isa, 3, 3, 13, 7, 5, 2, "Silu");
+            data.Add(isa, 3, 3, 13, 7, 5, 1, "Silu");
+            data.Add(isa, 2, 5, 7, 9, 4, 1, "None");
+            data.Add(isa, 1, 3, 32, 64, 48, 2, "Silu");
+            data.Add(isa, 1, 3, 40, 33, 1, 2, "Relu6");
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ConvCases))]
+    public void Conv3x3MatchesNaive(string isaName, int n, int cin, int cout, int h, int w, int stride, string activation)
+    {
+        var isa = IsaCases.Accelerated(isaName);
         var act = Enum.Parse<Activation>(activation);
         var x = NaiveOps.Random(n * cin * h * w, 1);
         var wt = NaiveOps.Random(cout * cin * 9, 2, 0.3f);
         var bias = NaiveOps.Random(cout, 3);
         var expected = NaiveOps.Conv3x3(x, n, cin, h, w, wt, bias, cout, 1, stride, act);
         var y = new float[expected.Length];
-        CpuOps.Conv3x3(x, n, cin, h, w, wt, bias, cout, stride, act, y);
-        Compare.Close(y, expected, Tol, "conv3x3");
+        CpuOps.Conv3x3(x, n, cin, h, w, wt, bias, cout, stride, act, y, isa);
+        Compare.Close(y, expected, Tol, $"conv3x3 {isa}");
+    }
+
+    public static TheoryData<string, int, int, int, int, int, string> DepthwiseCases()
+    {
+        var data = new TheoryData<string, int, int, int, int, int, string>();
+        foreach (string isa in IsaCases.Names)
+        {
+            data.Add(isa, 3, 13, 7, 5, 1, "None");
+            data.Add(isa, 3, 13, 7, 5, 2, "Relu6");
+            data.Add(isa, 2, 6, 1, 1, 1, "Relu6");
+            data.Add(isa, 2, 6, 1, 1, 2, "None");
+            data.Add(isa, 1, 5, 2, 2, 2, "Silu");
+            data.Add(isa, 1, 17, 40, 37, 2, "None");
+            data.Add(isa, 1, 5, 33, 70, 1, "Relu6");
+            data.Add(isa, 2, 4, 14, 14, 1, "None");
+            data.Add(isa, 1, 40, 56, 56, 2, "Relu6");
+        }
+        return data;
     }
 
     [Theory]
-    [InlineData(3, 13, 7, 5, 1, "None")]
-    [InlineData(3, 13, 7, 5, 2, "Relu6")]
-    [InlineData(2, 6, 1, 1, 1, "Relu6")]
-    [InlineData(1, 17, 40, 37, 2, "None")]
-    [InlineData(1, 5, 33, 70, 1, "Relu6")]
-    [InlineData(2, 4, 14, 14, 1, "None")]
-    [InlineData(1, 8, 56, 56, 2, "Relu6")]
-    public void DepthwiseMatchesNaive(int n, int c, int h, int w, int stride, string activation)
+    [MemberData(nameof(DepthwiseCases))]
+    public void DepthwiseMatchesNaive(string isaName, int n, int c, int h, int w, int stride, string activation)
     {
+        var isa = IsaCases.Accelerated(isaName);
         var act = Enum.Parse<Activation>(activation);
         var x = NaiveOps.Random(n * c * h * w, 4, 4f);
         var wt = NaiveOps.Random(c * 9, 5);
         var bias = NaiveOps.Random(c, 6);
         var expected = NaiveOps.Conv3x3(x, n, c, h, w, wt, bias, c, c, stride, act);
         var y = new float[expected.Length];
-        CpuOps.Depthwise3x3(x, n, c, h, w, wt, bias, stride, act, y);
-        Compare.Close(y, expected, Tol, "depthwise");
+        CpuOps.Depthwise3x3(x, n, c, h, w, wt, bias, stride, act, y, isa);
+        Compare.Close(y, expected, Tol, $"depthwise {isa}");
+    }
+
+    public static TheoryData<string, int, int, int, int, int, string, int> PointwiseCases()
+    {
+        var data = new TheoryData<string, int, int, int, int, int, string, int>();
+        foreach (string isa in IsaCases.Names)
+        {
+            // Panels of 4 vectors pick the 32-register tiles, panels of 3 the 16-register ones.
+            foreach (int panel in new[] { 4, 3 })
+            {
+                data.Add(isa, panel, 3, 13, 35, 11, "Silu", 0);
+                data.Add(isa, panel, 3, 13, 35, 17, "None", 13);
+                data.Add(isa, panel, 1, 27, 3136, 38, "None", 27);
+                data.Add(isa, panel, 2, 16, 300, 96, "Silu", 0);
+                data.Add(isa, panel, 1, 185, 49, 1280, "Silu", 0);
+                data.Add(isa, panel, 2, 7, 1, 5, "Relu6", 0);
+                data.Add(isa, panel, 1, 40, 23, 130, "None", 40);
+                data.Add(isa, panel, 1, 9, 17, 70, "Relu6", 0);
+            }
+        }
+        return data;
     }
 
     [Theory]
-    [InlineData(3, 13, 35, 11, "Silu", 0)]
-    [InlineData(3, 13, 35, 17, "None", 13)]
-    [InlineData(1, 27, 3136, 38, "None", 27)]
-    [InlineData(2, 16, 300, 96, "Silu", 0)]
-    [InlineData(1, 185, 49, 1280, "Silu", 0)]
-    [InlineData(2, 7, 1, 5, "Relu6", 0)]
-    public void PointwiseMatchesNaive(int n, int cin, int hw, int cout, string activation, int residualChannels)
+    [MemberData(nameof(PointwiseCases))]
+    public void PointwiseMatchesNaive(string isaName, int panelVectors, int n, int cin, int hw, int cout, string activation, int residualChannels)
     {
+        var isa = IsaCases.Accelerated(isaName);
         var act = Enum.Parse<Activation>(activation);
         var x = NaiveOps.Random(n * cin * hw, 7);
         var wt = NaiveOps.Random(cout * cin, 8, 0.5f);
@@ -62,30 +104,8 @@ public class CpuOpsTests
         var residual = residualChannels > 0 ? NaiveOps.Random(n * residualChannels * hw, 10) : null;
         var expected = NaiveOps.Pointwise(x, n, cin, hw, wt, bias, cout, act, residual, residualChannels);
         var y = new float[expected.Length];
-        CpuOps.Pointwise(x, n, cin, hw, wt, bias, cout, act, residual, residualChannels, y);
-        Compare.Close(y, expected, 1e-5, "pointwise");
-    }
-
-    [Theory]
-    [InlineData("Vector128")]
-    [InlineData("Vector256")]
-    [InlineData("Vector512")]
-    public void GemmIsCorrectForEveryVectorWidth(string isaName)
-    {
-        var isa = Enum.Parse<VectorIsa>(isaName);
-        if (isa == VectorIsa.Vector512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            Assert.Skip("this CPU has no AVX-512; Vector512 would run in software");
-        }
-        foreach (var (m, n, k) in new[] { (13, 35, 7), (6, 32, 1), (1, 1, 1), (97, 200, 61) })
-        {
-            var a = NaiveOps.Random(m * k, m);
-            var b = NaiveOps.Random(k * n, n);
-            var expected = NaiveOps.Pointwise(b, 1, k, n, a, new float[m], m, Activation.None, null, 0);
-            var c = new float[m * n];
-            Gemm.Multiply(a, b, c, m, n, k, isa);
-            Compare.Close(c, expected, 1e-5, $"gemm {m}x{n}x{k} {isa}");
-        }
+        CpuOps.Pointwise(x, n, cin, hw, wt, bias, cout, act, residual, residualChannels, y, isa, panelVectors);
+        Compare.Close(y, expected, 1e-5, $"pointwise {isa}, panels of {panelVectors}");
     }
 
     [Fact]

@@ -1,0 +1,129 @@
+using RexNet.Model;
+
+namespace RexNet.Cpu;
+
+/// <summary>Where a plan tensor lives on the CPU: a slot of the arena, and the float pitch of one pixel (or one image, for vectors).</summary>
+internal readonly record struct CpuTensor(int Slot, int Pitch, TensorShape Shape);
+
+/// <summary>
+/// The CPU engine's activation memory for one (max batch, height, width): only the tensors that fused steps
+/// write out (<see cref="FusedStep.Output"/> and the side outputs below) get a place, laid out channels-last
+/// (<see cref="ChannelsLast"/>) and sharing slots by liveness over the fused steps. The SE squeeze is kept
+/// as per-row channel sums [N, H, pitch] so that its value does not depend on how rows are split into tasks.
+/// </summary>
+internal sealed class CpuArena
+{
+    public AlignedFloats[] Slots { get; }
+    public IReadOnlyDictionary<int, CpuTensor> Tensors { get; }
+    public long Bytes { get; }
+
+    public CpuArena(Plan plan, IReadOnlyList<FusedStep> schedule, VectorIsa isa)
+    {
+        var tensors = new Dictionary<int, CpuTensor>();
+        var lengths = new Dictionary<int, long>();
+        var firstWrite = new Dictionary<int, int>();
+        var lastRead = new Dictionary<int, int>();
+        void Place(int id, int pitch, long length, int step)
+        {
+            tensors[id] = new CpuTensor(-1, pitch, plan.Tensors[id].Shape);
+            lengths[id] = length;
+            firstWrite[id] = step;
+        }
+        void Spatial(int id, int step)
+        {
+            var s = plan.Tensors[id].Shape;
+            int pitch = isa.PadChannels(s.C);
+            Place(id, pitch, (long)s.N * s.H * s.W * pitch, step);
+        }
+        void Vector(int id, int step)
+        {
+            var s = plan.Tensors[id].Shape;
+            int pitch = isa.PadChannels(s.C);
+            Place(id, pitch, (long)s.N * pitch, step);
+        }
+
+        var input = plan.Input.Shape;
+        Place(plan.Input.Id, input.C * input.H * input.W, input.Count, -1);
+        for (int i = 0; i < schedule.Count; i++)
+        {
+            switch (schedule[i])
+            {
+                case ExpandDepthwiseStep s:
+                    // With the projection fused in, only the block's output is written out.
+                    Spatial(s.Output, i);
+                    if (s.Squeeze is { } squeeze)
+                    {
+                        var dw = plan.Tensors[s.Output].Shape;
+                        int pitch = isa.PadChannels(dw.C);
+                        Place(squeeze.Output, pitch, (long)dw.N * dw.H * pitch, i);
+                    }
+                    break;
+                case ExciteStep s:
+                    Vector(s.Output, i);
+                    break;
+                case PointwisePoolStep s:
+                    Spatial(s.Conv.Output, i);
+                    Vector(s.Output, i);
+                    break;
+                case ClassifierStep s:
+                    // Logits stay compact: [N, classes] is what callers get.
+                    Place(s.Output, plan.Tensors[s.Output].Shape.C, plan.Tensors[s.Output].Shape.Count, i);
+                    break;
+                default:
+                    Spatial(schedule[i].Output, i);
+                    break;
+            }
+            foreach (int t in InputsOf(schedule[i]))
+            {
+                lastRead[t] = i;
+            }
+        }
+        // The input and the logits keep slots of their own; every other tensor takes the free slot closest in size.
+        var slotSizes = new List<long>();
+        var freeAfter = new List<int>();
+        foreach (int id in tensors.Keys.OrderBy(id => firstWrite[id]).ThenBy(id => id))
+        {
+            int end = id == plan.Input.Id || id == plan.Logits.Id ? int.MaxValue : lastRead.GetValueOrDefault(id, firstWrite[id]);
+            int slot = -1;
+            if (end != int.MaxValue)
+            {
+                for (int s = 0; s < slotSizes.Count; s++)
+                {
+                    if (freeAfter[s] < firstWrite[id] && (slot < 0 || Math.Abs(slotSizes[s] - lengths[id]) < Math.Abs(slotSizes[slot] - lengths[id])))
+                    {
+                        slot = s;
+                    }
+                }
+            }
+            if (slot < 0)
+            {
+                slot = slotSizes.Count;
+                slotSizes.Add(0);
+                freeAfter.Add(0);
+            }
+            slotSizes[slot] = Math.Max(slotSizes[slot], lengths[id]);
+            freeAfter[slot] = end;
+            tensors[id] = tensors[id] with { Slot = slot };
+        }
+        Slots = slotSizes.Select(size => new AlignedFloats(checked((int)size))).ToArray();
+        Tensors = tensors;
+        Bytes = slotSizes.Sum() * sizeof(float);
+    }
+
+    public AlignedFloats Slot(int tensor) => Slots[Tensors[tensor].Slot];
+
+    public int Pitch(int tensor) => Tensors[tensor].Pitch;
+
+    /// <summary>The tensors a fused step reads (the SE scale's input is also what it writes, in place).</summary>
+    public static IEnumerable<int> InputsOf(FusedStep step) => step switch
+    {
+        StemStep s => [s.Conv.Input],
+        ExpandDepthwiseStep { Project.Residual: >= 0 } s => [s.Input, s.Project.Residual],
+        ExpandDepthwiseStep s => [s.Input],
+        ExciteStep s => [s.Excite.Input],
+        ProjectStep s => s.Project.Residual >= 0 ? [s.Scale.Input, s.Scale.Gate, s.Project.Residual] : [s.Scale.Input, s.Scale.Gate],
+        PointwisePoolStep s => [s.Conv.Input],
+        ClassifierStep s => [s.Linear.Input],
+        _ => throw new RexNetException(RexNetErrorCode.Internal, $"no inputs known for {step.GetType().Name}"),
+    };
+}
