@@ -306,7 +306,7 @@ step_bench() {
     runs=${OUR_RUNS:-500}; [ -z "$OUR_RUNS" ] && [ "$model" = rexnet_100 ] && runs=1000
     echo "-- $model ($runs runs)"
     timeout --foreground -k 5 50 "$BIN/rexnet" bench --device cuda --model "$model" --batch "$BATCHES" --size "$SIZE" \
-      --runs "$runs" --warmup "$OUR_WARMUP" --json "$RESULTS/latency/ours_$model.json" || fails=$((fails + 1))
+      --runs "$runs" --warmup "$OUR_WARMUP" --output "$RESULTS/latency/ours_$model.json" || fails=$((fails + 1))
   done
   nvidia-smi --query-gpu=timestamp,clocks.sm,clocks.mem,temperature.gpu,power.draw --format=csv,noheader >>"$RESULTS/env/clocks.csv" 2>&1
   local measured=("$RESULTS"/latency/ours_*.json)

@@ -1,6 +1,6 @@
 """Builds the latency table: our engine against the best PyTorch configuration on the same GPU.
 
-Inputs: the JSON files `rexnet bench --device cuda --json` wrote (one per model) and the JSON
+Inputs: the JSON files `rexnet bench --device cuda --output FILE.json` wrote (one per model) and the JSON
 files torch_bench.py wrote. Output: a markdown table and the same rows as JSON. Per (model, batch):
 our GPU p50 (CUDA events) and caller p50 (host clock around copy in, run, copy out), our device ops
 per inference (kernel launches and library calls, copies excluded), the fastest
@@ -35,7 +35,8 @@ def _p50(stats):
 
 
 def ours_rows(report):
-    """(model, batch) -> {"gpu_p50", "caller_p50", "device_ops"} from one `rexnet bench --json` report."""
+    """(model, batch) -> {"gpu_p50", "caller_p50", "device_ops"} from one `rexnet bench` JSON report (device ops are
+    the report's, or a row's in older reports)."""
     model = report.get("model")
     rows = {}
     for entry in report.get("results") or report.get("batches") or []:
@@ -46,7 +47,7 @@ def ours_rows(report):
         caller = _p50(entry.get("caller_ms"))
         if caller is None and isinstance(entry.get("p50_ms"), (int, float)):
             caller = float(entry["p50_ms"])  # the CPU path's flat layout
-        rows[(model, int(batch))] = {"gpu_p50": gpu, "caller_p50": caller, "device_ops": entry.get("device_ops")}
+        rows[(model, int(batch))] = {"gpu_p50": gpu, "caller_p50": caller, "device_ops": entry.get("device_ops", report.get("device_ops"))}
     return rows
 
 

@@ -170,9 +170,10 @@ int rexnet_engine_top_k(const rexnet_engine* engine, const float* logits, int to
                         rexnet_prediction* predictions);
 
 /* Decodes a JPEG, PNG, WebP, GIF (first frame) or BMP file to the pixels PIL gives, preprocesses them
-   as timm's evaluation transform does (resize the short side to height / 0.875 with antialiased
-   bicubic, centre crop, normalise; EXIF orientation as apply_exif_orientation says), runs them and
-   writes the top_k classes into predictions (top_k entries). Needs a square engine (height == width).
+   as timm's evaluation transform does (resize with antialiased bicubic to cover height and width divided
+   by the model's eval crop fraction, 0.875 or 1.0 for rexnetr_200/300, keeping the aspect ratio; centre
+   crop; normalise; EXIF orientation as apply_exif_orientation says), runs them and writes the top_k
+   classes into predictions (top_k entries). Any engine size works, square or not.
    Images over 50 megapixels and malformed files fail with REXNET_ERR_INVALID_FILE. Decoding uses
    libSkiaSharp.so, which build.sh puts next to librexnet.so: ship the two together. */
 int rexnet_engine_classify_file(rexnet_engine* engine, const char* image_path, int top_k,

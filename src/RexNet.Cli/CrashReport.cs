@@ -4,7 +4,7 @@ namespace RexNet.Cli;
 internal static class CrashReport
 {
     /// <summary>Returns where the trace went, as a phrase for the one-line error.</summary>
-    public static string Write(string[] args, Exception e)
+    public static string Write(IReadOnlyList<string> args, Exception e)
     {
         string path = Path.Combine(Path.GetTempPath(), $"rexnet-crash-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.txt");
         try

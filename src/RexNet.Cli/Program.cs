@@ -1,3 +1,3 @@
 using RexNet.Cli;
 
-return CommandLine.Run(args, Console.Out, Console.Error, Console.OpenStandardOutput());
+return CliApp.Run(args, CliConsole.FromProcess());

@@ -4,9 +4,10 @@ namespace RexNet.Cli;
 /// Progress on stderr: redrawn in place on a terminal; when stderr is a file or a pipe, only the final line, plus
 /// a line per tenth of the work when <paramref name="tenthsWhenRedirected"/> (for long runs such as an evaluation).
 /// </summary>
-internal sealed class ProgressLine(TextWriter stderr, bool tenthsWhenRedirected = false)
+internal sealed class ProgressLine(CliConsole console, bool tenthsWhenRedirected = false)
 {
-    private readonly bool _terminal = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
+    private readonly bool _terminal = console.ErrorIsTerminal;
+    private readonly TextWriter _stderr = console.Error;
     private int _lastTenth = -1;
     private string _lastDrawn = "";
     private bool _open;
@@ -16,9 +17,9 @@ internal sealed class ProgressLine(TextWriter stderr, bool tenthsWhenRedirected 
     {
         if (_terminal)
         {
-            if (text != _lastDrawn)
+            if (text != _lastDrawn || !_open)
             {
-                stderr.Write("\r" + text.PadRight(_lastDrawn.Length));
+                _stderr.Write("\r" + text.PadRight(_lastDrawn.Length));
                 _lastDrawn = text;
                 _open = true;
             }
@@ -27,20 +28,26 @@ internal sealed class ProgressLine(TextWriter stderr, bool tenthsWhenRedirected 
         int tenth = fraction is { } f ? (int)Math.Floor(f * 10) : _lastTenth;
         if (tenthsWhenRedirected && tenth > _lastTenth && tenth < 10)
         {
-            stderr.WriteLine(text);
+            _stderr.WriteLine(text);
             _lastTenth = tenth;
+        }
+    }
+
+    /// <summary>Takes the bar off the screen so that a line can be printed; the next <see cref="Update"/> redraws it.</summary>
+    public void Clear()
+    {
+        if (_open)
+        {
+            _stderr.Write("\r" + new string(' ', _lastDrawn.Length) + "\r");
+            _open = false;
         }
     }
 
     /// <summary>Ends the progress display with a final line, shown in either mode.</summary>
     public void Finish(string text)
     {
-        if (_open)
-        {
-            stderr.Write("\r" + new string(' ', _lastDrawn.Length) + "\r");
-        }
-        stderr.WriteLine(text);
-        _open = false;
+        Clear();
+        _stderr.WriteLine(text);
     }
 
     /// <summary>A bar of <paramref name="width"/> cells for a fraction in [0, 1].</summary>

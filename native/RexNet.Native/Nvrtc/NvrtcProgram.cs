@@ -12,6 +12,8 @@ internal sealed unsafe class NvrtcProgram : IDisposable
 {
     private readonly NvrtcProgramHandle _handle;
 
+    /// <param name="source">The CUDA C++ source to compile.</param>
+    /// <param name="name">The program's name in NVRTC's log and line directives.</param>
     /// <param name="headers">Include name (as written in #include "...") to header text.</param>
     public NvrtcProgram(string source, string name, IReadOnlyList<KeyValuePair<string, string>> headers)
     {

@@ -1,7 +1,9 @@
+using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using RexNet.Cli.Benchmarking;
 using RexNet.Cli.OnnxRuntime;
-using RexNet.IO;
+using RexNet.Cli.Options;
+using RexNet.Cli.Reports;
 using RexNet.Model;
 using RexNet.Onnx;
 using RexNet.Weights;
@@ -11,53 +13,50 @@ namespace RexNet.Cli.Commands;
 /// <summary>
 /// `rexnet bench-onnx`: our CPU engine against ONNX Runtime (CPU) in the same process, on the same
 /// random-init weights, inputs and thread count. Both results are compared before anything is timed, and
-/// the two engines are timed call by call in turn so that a busy machine slows both alike.
+/// the two engines are timed in alternating blocks so that a busy machine slows both alike.
 /// </summary>
-internal sealed class BenchOnnxCommand : ICommand
+internal sealed class BenchOnnxCommand : RexNetCommand
 {
-    public string Name => "bench-onnx";
-    public string Summary => "compare CPU engine latency with ONNX Runtime (CPU) on the same model and inputs";
-    public string Usage => "[--model NAME] [--batch 1,8] [--size 224] [--runs N] [--warmup N] [--threads N] [--json FILE]";
-    public IReadOnlyCollection<string> Flags => ["model", "batch", "size", "runs", "warmup", "threads", "json"];
-    public IReadOnlyCollection<string> Switches => [];
+    private readonly BenchmarkOptions _bench = new(batches: [1, 8], runs: 30, warmup: 3, threads: "threads of each engine");
+    private readonly ReportOptions _report = new(csv: true);
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
+    public BenchOnnxCommand() : base("bench-onnx", "Compare the CPU engine's latency with ONNX Runtime (CPU) on the same model, weights, inputs and threads, in one run.")
     {
-        args.NoPositionals();
-        var spec = ModelSpec.FromZoo(args.Get("model") ?? "rexnet_100");
-        var batches = args.GetIntList("batch", [1, 8], 1, 256);
-        int size = args.GetInt("size", 224, ModelSpec.MinInputSize, 4096);
-        int runs = args.GetInt("runs", 30, 1, 1_000_000);
-        int warmup = args.GetInt("warmup", 3, 0, 100_000);
-        int threads = args.GetInt("threads", Environment.ProcessorCount, 1, 1024);
-        string? jsonPath = args.Get("json");
-        if (jsonPath is not null)
-        {
-            OutputFile.Check(jsonPath, []);
-        }
-        // With the report on standard output, the table goes to stderr.
-        var table = jsonPath is not null && OutputFile.IsStandardOutput(jsonPath) ? stderr : stdout;
+        _bench.AddTo(this);
+        _report.AddTo(this);
+    }
+
+    public override IReadOnlyList<(string CommandLine, string What)> Examples =>
+    [
+        ("rexnet bench-onnx --model rexnet_100 --batch 1,8 --runs 60", "both engines, alternating, with their ratio"),
+    ];
+
+    protected override int Execute(ParseResult parse, CliConsole console)
+    {
+        var target = _report.Open(parse, console, []);
+        var settings = _bench.Resolve(parse, console, Name);
+        var (spec, batches, height, width, runs, warmup, _) = settings;
+        int threads = settings.Threads ?? Environment.ProcessorCount;
 
         var model = RandomInit.CreateFolded(spec, seed: 0);
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            FoldedWeights = model, Device = DeviceKind.Cpu, MaxBatch = batches.Max(),
-            Height = size, Width = size, Threads = threads,
+            FoldedWeights = model, Device = DeviceKind.Cpu, MaxBatch = batches.Max(), Height = height, Width = width, Threads = threads,
         });
         var onnx = OnnxExporter.ExportFolded(model, new OnnxExportOptions { Dynamic = true });
         using var ort = OnnxRuntimeRunner.FromBytes(onnx.ToBytes(), threads, $"{spec.Name} (exported in memory)");
 
         var inv = CultureInfo.InvariantCulture;
-        table.WriteLine($"{spec.Name} {size}x{size}, random-init weights, {threads} threads each; {Environment.ProcessorCount} logical cores, " +
-                         $"{RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, ONNX Runtime {OnnxRuntimeRunner.Version}");
-        table.WriteLine($"{runs} runs per engine in alternating blocks of 5, after {warmup} warm-up each; ms per batch; max abs diff is between the two engines' logits");
-        table.WriteLine($"| batch | engine | p50 ms | p90 ms | p99 ms | img/s | max abs diff |");
-        table.WriteLine($"|------:|--------|-------:|-------:|-------:|------:|-------------:|");
+        var table = target.Human;
+        table.WriteLine($"{spec.Name} {height}x{width}, random-init weights, {threads} threads each, ONNX Runtime {OnnxRuntimeRunner.Version}; {MachineInfo.Current.Summary}");
+        table.WriteLine($"engines alternate in blocks of 5 calls; ms per batch; max abs diff is between the two engines' logits");
+        table.WriteLine("| batch | engine | mean ms | p50 ms | p90 ms | p95 ms | p99 ms | img/s | max abs diff |");
+        table.WriteLine("|------:|--------|--------:|-------:|-------:|-------:|-------:|------:|-------------:|");
         var rng = new Random(1);
-        var results = new List<object>();
+        var rows = new List<BenchOnnxRow>();
         foreach (int batch in batches)
         {
-            int[] shape = [batch, ModelSpec.InputChannels, size, size];
+            int[] shape = [batch, ModelSpec.InputChannels, height, width];
             var input = new float[batch * engine.ImageElements];
             for (int i = 0; i < input.Length; i++)
             {
@@ -69,29 +68,29 @@ internal sealed class BenchOnnxCommand : ICommand
             ort.Run(input, shape, theirs);
             double diff = ours.Zip(theirs).Max(p => Math.Abs((double)p.First - p.Second));
 
-            var timings = Latency.MeasureInterleaved([() => engine.Run(input, ours), () => ort.Run(input, shape, theirs)], warmup, runs);
+            var timings = InterleavedTimer.Measure([() => engine.Run(input, ours), () => ort.Run(input, shape, theirs)], warmup, runs);
             foreach (var (label, l) in new[] { ("RexNet CPU", timings[0]), ("ONNX Runtime", timings[1]) })
             {
-                table.WriteLine(string.Format(inv, "| {0} | {1} | {2:0.00} | {3:0.00} | {4:0.00} | {5:0.0} | {6:E1} |",
-                    batch, label, l.P50, l.P90, l.P99, batch * 1000.0 / l.P50, diff));
-                results.Add(new { batch, engine = label, p50_ms = l.P50, p90_ms = l.P90, p99_ms = l.P99, images_per_s = batch * 1000.0 / l.P50, max_abs_diff = diff });
+                var row = BenchOnnxRow.Of(batch, label, l, diff);
+                rows.Add(row);
+                table.WriteLine(string.Format(inv, "| {0} | {1} | {2:0.00} | {3:0.00} | {4:0.00} | {5:0.00} | {6:0.00} | {7:0.0} | {8:E1} |",
+                    batch, label, l.Mean, l.P50, l.P90, l.P95, l.P99, row.ImagesPerS, diff));
             }
         }
-        if (jsonPath is not null)
+        table.WriteLine(LatencyStats.Note(runs, warmup));
+        var report = new BenchOnnxReport(spec.Name, height, width, threads, runs, warmup, OnnxRuntimeRunner.Version, MachineInfo.Current,
+            DateTime.UtcNow.ToString("O", inv), [.. rows]);
+        target.Write(report, r =>
         {
-            var report = new
+            var csv = new CsvTable("model", "height", "width", "threads", "batch", "engine", "runs", "mean_ms", "p50_ms", "p90_ms", "p95_ms", "p99_ms",
+                "images_per_s", "max_abs_diff");
+            foreach (var row in r.Results)
             {
-                model = spec.Name, height = size, width = size, threads, runs, warmup, onnx_runtime = OnnxRuntimeRunner.Version,
-                machine = new
-                {
-                    logical_cores = Environment.ProcessorCount, os = RuntimeInformation.OSDescription,
-                    runtime = RuntimeInformation.FrameworkDescription, architecture = RuntimeInformation.ProcessArchitecture.ToString(),
-                },
-                timestamp_utc = DateTime.UtcNow.ToString("O"),
-                results,
-            };
-            OutputFile.Write(jsonPath, s => System.Text.Json.JsonSerializer.Serialize(s, report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), rawStdout);
-        }
-        return CommandLine.ExitOk;
+                csv.Add(r.Model, r.Height, r.Width, r.Threads, row.Batch, row.Engine, row.Runs, row.MeanMs, row.P50Ms, row.P90Ms, row.P95Ms, row.P99Ms,
+                    row.ImagesPerS, row.MaxAbsDiff);
+            }
+            return csv;
+        });
+        return ExitCodes.Ok;
     }
 }

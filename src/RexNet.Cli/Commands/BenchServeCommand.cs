@@ -1,84 +1,96 @@
+using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using RexNet.IO;
+using RexNet.Cli.Benchmarking;
+using RexNet.Cli.Options;
+using RexNet.Cli.Reports;
 using RexNet.Model;
 using RexNet.Server.Benchmark;
 
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet bench-serve`: the server's requests/s and latency against concurrency, beside the engine alone.</summary>
-internal sealed class BenchServeCommand : ICommand
+internal sealed class BenchServeCommand : RexNetCommand
 {
-    public string Name => "bench-serve";
-    public string Summary => "measure rexnet serve (binary REST, gRPC; batching on and off) against the in-process engine";
-    public string Usage => "[--model M] [--size 224] [--device cpu|cuda|cuda:N] [--concurrency 1,8,32,128] [--seconds 10] " +
-                           "[--warmup-seconds 2] [--threads T] [--max-batch 8] [--max-delay-us 2000] [--json FILE]";
-    public IReadOnlyCollection<string> Flags =>
-        ["model", "size", "device", "concurrency", "seconds", "warmup-seconds", "threads", "max-batch", "max-delay-us", "json"];
-    public IReadOnlyCollection<string> Switches => [];
+    private static readonly ServeBenchmarkOptions Defaults = new();
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
+    private readonly Option<string?> _model = WeightOptions.ModelOption("the model to serve (random-init weights; speed does not depend on them)", Defaults.Model);
+    private readonly Option<int> _size = CliOptions.Int("--size", "square input size of the served model", Defaults.Size, ModelSpec.MinInputSize, 4096);
+    private readonly Option<DeviceSpec> _device = CliOptions.Device(Defaults.Device, "what to serve on");
+    private readonly Option<int[]> _concurrency = CliOptions.IntList("--concurrency", "closed-loop clients per cell, one row of the grid each", [.. Defaults.Concurrency], 1, 4096);
+    private readonly Option<int> _seconds = CliOptions.Int("--seconds", "timed seconds per cell", (int)Defaults.Duration.TotalSeconds, 1, 3600, "S");
+    private readonly Option<int> _warmup = CliOptions.Int("--warmup-seconds", "untimed seconds before each cell", (int)Defaults.Warmup.TotalSeconds, 0, 600, "S");
+    private readonly Option<int?> _threads = CliOptions.Threads("CPU threads of the engine");
+    private readonly Option<int> _maxBatch = CliOptions.Int("--max-batch", "the batcher's largest batch when batching is on", Defaults.MaxBatch, 2, 1024);
+    private readonly Option<int> _maxDelay = CliOptions.Int("--max-delay-us", "the batcher's wait for a batch to fill, in microseconds", Defaults.MaxDelayMicroseconds, 0, 10_000_000, "US");
+    private readonly ReportOptions _report = new(csv: true);
+
+    public BenchServeCommand() : base("bench-serve", "Measure rexnet serve (binary REST and gRPC, batching on and off) at each concurrency against the in-process engine, in one run.")
     {
-        args.NoPositionals();
-        var defaults = new ServeBenchmarkOptions();
+        Add(_model);
+        Add(_size);
+        Add(_device);
+        Add(_concurrency);
+        Add(_seconds);
+        Add(_warmup);
+        Add(_threads);
+        Add(_maxBatch);
+        Add(_maxDelay);
+        _report.AddTo(this);
+    }
+
+    public override IReadOnlyList<(string CommandLine, string What)> Examples =>
+    [
+        ("rexnet bench-serve --output bench-serve.json", "the full grid (some 7 minutes), also as JSON"),
+        ("rexnet bench-serve --concurrency 1 --seconds 5", "the server's overhead per request over the engine"),
+    ];
+
+    protected override int Execute(ParseResult parse, CliConsole console)
+    {
+        var target = _report.Open(parse, console, []);
         var options = new ServeBenchmarkOptions
         {
-            Model = ModelZoo.Get(args.Get("model") ?? defaults.Model).Name,
-            Size = args.GetInt("size", defaults.Size, ModelSpec.MinInputSize, 4096),
-            Device = ModelArguments.Device(args, DeviceSpec.Cpu),
-            Concurrency = args.GetIntList("concurrency", defaults.Concurrency, 1, 4096),
-            Duration = TimeSpan.FromSeconds(args.GetInt("seconds", (int)defaults.Duration.TotalSeconds, 1, 3600)),
-            Warmup = TimeSpan.FromSeconds(args.GetInt("warmup-seconds", (int)defaults.Warmup.TotalSeconds, 0, 600)),
-            Threads = args.Get("threads") is null ? null : args.GetInt("threads", 1, 1, 1024),
-            MaxBatch = args.GetInt("max-batch", defaults.MaxBatch, 2, 1024),
-            MaxDelayMicroseconds = args.GetInt("max-delay-us", defaults.MaxDelayMicroseconds, 0, 10_000_000),
+            Model = parse.GetValue(_model)!,
+            Size = parse.GetValue(_size),
+            Device = parse.GetValue(_device),
+            Concurrency = parse.GetValue(_concurrency)!,
+            Duration = TimeSpan.FromSeconds(parse.GetValue(_seconds)),
+            Warmup = TimeSpan.FromSeconds(parse.GetValue(_warmup)),
+            Threads = CliOptions.Threads(parse, _threads, console, Name),
+            MaxBatch = parse.GetValue(_maxBatch),
+            MaxDelayMicroseconds = parse.GetValue(_maxDelay),
         };
-        if (args.Get("json") is { } output)
-        {
-            OutputFile.Check(output, []);
-        }
-        stdout.WriteLine($"{options.Model} {options.Size}x{options.Size} on {options.Device}; {Environment.ProcessorCount} logical cores, .NET {Environment.Version}; " +
-                         $"{options.Duration.TotalSeconds:F0} s per cell after {options.Warmup.TotalSeconds:F0} s warm-up; batching on = max batch {options.MaxBatch}, delay {options.MaxDelayMicroseconds} us");
-        var report = ServeBenchmark.RunAsync(options, stdout).GetAwaiter().GetResult();
+        var w = target.Human;
+        w.WriteLine($"{options.Model} {options.Size}x{options.Size} on {options.Device}; {MachineInfo.Current.Summary}; " +
+                    $"{options.Duration.TotalSeconds:F0} s per cell after {options.Warmup.TotalSeconds:F0} s warm-up; batching on = max batch {options.MaxBatch}, delay {options.MaxDelayMicroseconds} us");
+        var report = ServeBenchmark.RunAsync(options, w).GetAwaiter().GetResult();
         var inv = CultureInfo.InvariantCulture;
         foreach (var cell in report.Cells.Where(c => c.Concurrency == 1))
         {
-            stdout.WriteLine(string.Format(inv, "c=1  {0,-11} batching {1,-3}: p50 overhead {2:F2} ms over the engine; CPU {3:F2} ms per request, {4:F2} ms per engine call",
+            w.WriteLine(string.Format(inv, "c=1  {0,-11} batching {1,-3}: p50 overhead {2:F2} ms over the engine; CPU {3:F2} ms per request, {4:F2} ms per engine call",
                 cell.Transport, cell.Batching, cell.P50OverheadMs, cell.CpuMs?.Request, cell.CpuMs?.Engine));
         }
         foreach (var cell in report.Cells.Where(c => c.Concurrency == 32))
         {
-            stdout.WriteLine(string.Format(inv, "c=32 {0,-11} batching {1,-3}: {2:F2}x the engine's best images/s", cell.Transport, cell.Batching, cell.ThroughputRatio));
+            w.WriteLine(string.Format(inv, "c=32 {0,-11} batching {1,-3}: {2:F2}x the engine's best images/s", cell.Transport, cell.Batching, cell.ThroughputRatio));
         }
-        if (args.Get("json") is { } path)
+        var cells = report.Cells.Select(c => new BenchServeCell(c.Batching, c.Transport, c.Concurrency, c.Requests, c.Errors, c.RequestsPerSecond,
+            c.P50Ms, c.P99Ms, c.P50OverheadMs, c.ThroughputRatio, c.CpuMs?.Request, c.CpuMs?.Engine,
+            new BenchServeEngine(c.Engine.P50Ms, c.Engine.P99Ms, c.Engine.BestBatch, c.Engine.BestImagesPerSecond,
+                c.Engine.ImagesPerSecond.ToDictionary(kv => kv.Key.ToString(inv), kv => kv.Value)))).ToArray();
+        target.Write(new BenchServeReport(options.Model, options.Size, options.Device.ToString(), options.Duration.TotalSeconds, options.Warmup.TotalSeconds,
+            options.MaxBatch, options.MaxDelayMicroseconds, MachineInfo.Current, DateTime.UtcNow.ToString("O", inv), cells), Csv);
+        return ExitCodes.Ok;
+    }
+
+    private static CsvTable Csv(BenchServeReport r)
+    {
+        var table = new CsvTable("batching", "transport", "concurrency", "requests", "errors", "requests_per_s", "p50_ms", "p99_ms",
+            "p50_overhead_ms", "throughput_vs_engine", "cpu_ms_per_request", "cpu_ms_per_engine_call", "engine_batch1_p50_ms", "engine_best_images_per_s");
+        foreach (var c in r.Cells)
         {
-            var document = new
-            {
-                model = options.Model, size = options.Size, device = options.Device.ToString(), seconds = options.Duration.TotalSeconds,
-                warmup_seconds = options.Warmup.TotalSeconds, max_batch = options.MaxBatch, max_delay_us = options.MaxDelayMicroseconds,
-                machine = new
-                {
-                    logical_cores = Environment.ProcessorCount,
-                    os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-                    runtime = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
-                },
-                timestamp_utc = DateTime.UtcNow.ToString("O", inv),
-                cells = report.Cells.Select(c => new
-                {
-                    batching = c.Batching, transport = c.Transport, concurrency = c.Concurrency, requests = c.Requests, errors = c.Errors,
-                    requests_per_s = c.RequestsPerSecond, p50_ms = c.P50Ms, p99_ms = c.P99Ms,
-                    p50_overhead_ms = c.P50OverheadMs, throughput_vs_engine = c.ThroughputRatio,
-                    cpu_ms_per_request = c.CpuMs?.Request, cpu_ms_per_engine_call = c.CpuMs?.Engine,
-                    engine = new
-                    {
-                        batch1_p50_ms = c.Engine.P50Ms, batch1_p99_ms = c.Engine.P99Ms, best_batch = c.Engine.BestBatch,
-                        best_images_per_s = c.Engine.BestImagesPerSecond,
-                        images_per_s = c.Engine.ImagesPerSecond.ToDictionary(kv => kv.Key.ToString(inv), kv => kv.Value),
-                    },
-                }),
-            };
-            OutputFile.Write(path, s => JsonSerializer.Serialize(s, document, new JsonSerializerOptions { WriteIndented = true }), rawStdout);
+            table.Add(c.Batching, c.Transport, c.Concurrency, c.Requests, c.Errors, c.RequestsPerS, c.P50Ms, c.P99Ms, c.P50OverheadMs,
+                c.ThroughputVsEngine, c.CpuMsPerRequest, c.CpuMsPerEngineCall, c.Engine.Batch1P50Ms, c.Engine.BestImagesPerS);
         }
-        return CommandLine.ExitOk;
+        return table;
     }
 }

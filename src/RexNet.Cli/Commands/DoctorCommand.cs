@@ -1,5 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
+using System.CommandLine;
+using RexNet.Cli.Reports;
 using RexNet.Cuda;
 
 namespace RexNet.Cli.Commands;
@@ -8,34 +9,33 @@ namespace RexNet.Cli.Commands;
 /// `rexnet doctor`: the CUDA driver, NVRTC and cuBLAS (version and file each loaded from), every GPU,
 /// and whether the embedded kernels compile for it. Exits 1 with the reason when CUDA is unusable.
 /// </summary>
-internal sealed class DoctorCommand : ICommand
+internal sealed class DoctorCommand : RexNetCommand
 {
-    public string Name => "doctor";
-    public string Summary => "check the CUDA driver, NVRTC, cuBLAS and GPUs, and compile the kernels for each GPU";
-    public string Usage => "[--json]";
-    public IReadOnlyCollection<string> Flags => [];
-    public IReadOnlyCollection<string> Switches => ["json"];
+    private readonly ReportOptions _report = new(csv: false);
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
+    public DoctorCommand() : base("doctor", "Check the CUDA driver, NVRTC, cuBLAS and GPUs, and compile the kernels for each GPU; exits 1 when CUDA is unusable.")
     {
-        args.NoPositionals();
+        _report.AddTo(this);
+    }
+
+    public override IReadOnlyList<(string CommandLine, string What)> Examples =>
+    [
+        ("rexnet doctor", "what CUDA pieces were found, where, and whether the kernels compile"),
+        ("REXNET_CUDA_LIBS=/opt/cuda/lib64 rexnet doctor --json", "the same with the libraries looked for in one folder, as JSON"),
+    ];
+
+    protected override int Execute(ParseResult parse, CliConsole console)
+    {
+        var target = _report.Open(parse, console, []);
         var report = CudaDoctor.Examine();
-        if (args.Has("json"))
-        {
-            stdout.WriteLine(JsonSerializer.Serialize(report, Json));
-        }
-        else
-        {
-            PrintText(report, stdout);
-        }
+        PrintText(report, target.Human);
+        target.Write(report);
         if (report.Usable)
         {
-            return CommandLine.ExitOk;
+            return ExitCodes.Ok;
         }
-        stderr.WriteLine($"rexnet doctor: CUDA is unusable: {report.Problem}; needed: {string.Join(", ", report.Needed)}");
-        return CommandLine.ExitError;
+        console.Error.WriteLine($"rexnet doctor: CUDA is unusable: {report.Problem}; needed: {string.Join(", ", report.Needed)}");
+        return ExitCodes.Failure;
     }
 
     private static void PrintText(CudaDoctorReport r, TextWriter w)

@@ -1,105 +1,123 @@
+using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using RexNet.Cli.Options;
+using RexNet.Cli.Reports;
 using RexNet.FineTuning;
 using RexNet.IO;
 
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet finetune`: a new classifier head for the classes of an image folder, written as a complete weights file.</summary>
-internal sealed class FinetuneCommand : ICommand
+internal sealed class FinetuneCommand : RexNetCommand
 {
-    public string Name => "finetune";
-    public string Summary => "train a new classifier head on your own image folders and write complete weights with the labels";
-    public string Usage => "TRAIN_DIR (--weights FILE | --pretrained) [--model NAME] --output OUT.safetensors [--val DIR] " +
-                           "[--epochs 30] [--optimizer sgd|adamw] [--lr F] [--momentum 0.9] [--batch 64] [--weight-decay F] " +
-                           "[--label-smoothing 0.1] [--no-balance] [--seed 0] [--augment none|flip] [--device auto|cpu|cuda|cuda:N] " +
-                           "[--preset timm|paddle] [--size N] [--crop-pct F] [--exif-orientation apply|ignore] [--workers N] [--cache-dir DIR | --no-cache] [--json]";
-    public IReadOnlyCollection<string> Flags =>
-    [
-        .. ModelArguments.WeightFlags, .. ModelArguments.PreprocessFlags, "output", "val", "epochs", "optimizer", "lr", "momentum",
-        "batch", "weight-decay", "label-smoothing", "seed", "augment", "workers", "cache-dir",
-    ];
-    public IReadOnlyCollection<string> Switches => [ModelArguments.PretrainedSwitch, "json", "no-cache", "no-balance"];
+    private static readonly HeadTrainingOptions Defaults = new();
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
+    private readonly Argument<string> _train = new("TRAIN_DIR") { Description = "training images: one folder per class, named as the class; images found recursively" };
+    private readonly WeightOptions _weights = new();
+    private readonly FileOutputOptions _output = new("the complete weights to write (.safetensors): the backbone unchanged, the new head, the class names");
+    private readonly Option<string> _val = CliOptions.Path("--val", "validation images, laid out as TRAIN_DIR with the same classes", helpName: "DIR");
+    private readonly Option<int> _epochs = CliOptions.Int("--epochs", "passes over the training features", Defaults.Epochs, 1, 100_000);
+    private readonly Option<HeadOptimizer?> _optimizer = CliOptions.Choice("--optimizer", "sgd with momentum, or adamw", Defaults.Optimizer);
+    private readonly Option<double?> _lr = CliOptions.OptionalNumber("--lr",
+        $"peak learning rate of the cosine schedule (default: {HeadTrainingOptions.DefaultLearningRate(HeadOptimizer.Sgd).ToString(CultureInfo.InvariantCulture)} for sgd, " +
+        $"{HeadTrainingOptions.DefaultLearningRate(HeadOptimizer.AdamW).ToString(CultureInfo.InvariantCulture)} for adamw)", 0, 100, minExclusive: true);
+    private readonly Option<double> _momentum = CliOptions.Number("--momentum", "sgd's momentum", Defaults.Momentum, 0, 0.999);
+    private readonly Option<int> _batch = CliOptions.Int("--batch", "features per training step", Defaults.BatchSize, 1, 1 << 20);
+    private readonly Option<double?> _weightDecay = CliOptions.OptionalNumber("--weight-decay",
+        $"weight decay (default: {HeadTrainingOptions.DefaultWeightDecay(HeadOptimizer.Sgd).ToString(CultureInfo.InvariantCulture)} for sgd, " +
+        $"{HeadTrainingOptions.DefaultWeightDecay(HeadOptimizer.AdamW).ToString(CultureInfo.InvariantCulture)} for adamw)", 0, 10);
+    private readonly Option<double> _labelSmoothing = CliOptions.Number("--label-smoothing", "label smoothing of the cross-entropy", Defaults.LabelSmoothing, 0, 0.999);
+    private readonly Option<bool> _noBalance = CliOptions.Switch("--no-balance", "weigh every image alike instead of every class alike");
+    private readonly Option<int> _seed = CliOptions.Int("--seed", "seed of the head's initialisation and the shuffling", Defaults.Seed, 0, int.MaxValue);
+    private readonly Option<Augmentation?> _augment = CliOptions.Choice("--augment", "training features also of the mirrored images (flip)", Augmentation.None);
+    private readonly Option<DeviceSpec> _device = CliOptions.Device(DeviceSpec.Auto, "where to extract the features");
+    // As predict sees photos later: upright, as their EXIF orientation says.
+    private readonly PreprocessingOptions _preprocess = new(Imaging.ExifOrientation.Apply);
+    private readonly Option<int> _workers = CliOptions.Int("--workers", "background threads decoding images", Math.Max(1, Environment.ProcessorCount / 2), 1, 256);
+    private readonly Option<string> _cacheDir = CliOptions.Path("--cache-dir", $"where extracted features are kept for the next run (default: {FineTuneOptions.DefaultCacheDirectory})", helpName: "DIR");
+    private readonly Option<bool> _noCache = CliOptions.Switch("--no-cache", "extract the features again and keep nothing");
+
+    public FinetuneCommand() : base("finetune", "Train a new classifier head on your own class folders and write complete weights with the labels, ready for predict, eval, serve and export-onnx.")
     {
-        if (args.Positionals.Count != 1)
-        {
-            throw new UsageException(args.Positionals.Count == 0 ? "no training folder given" : "give exactly one training folder");
-        }
-        if (args.Has("no-cache") && args.Has("cache-dir"))
-        {
-            throw new UsageException("give either --cache-dir DIR or --no-cache, not both");
-        }
-        var optimizer = args.GetEnum("optimizer", HeadOptimizer.Sgd);
+        Add(_train);
+        _weights.AddTo(this);
+        _output.AddTo(this);
+        Add(_val);
+        Add(_epochs);
+        Add(_optimizer);
+        Add(_lr);
+        Add(_momentum);
+        Add(_batch);
+        Add(_weightDecay);
+        Add(_labelSmoothing);
+        Add(_noBalance);
+        Add(_seed);
+        Add(_augment);
+        Add(_device);
+        _preprocess.AddTo(this);
+        Add(_workers);
+        Add(_cacheDir);
+        Add(_noCache);
+        AddCheck(parse => parse.GetValue(_noCache) && parse.GetValue(_cacheDir) is not null ? "give either --cache-dir DIR or --no-cache, not both" : null);
+    }
+
+    public override IReadOnlyList<(string CommandLine, string What)> Examples =>
+    [
+        ("rexnet finetune pets/train --val pets/val --pretrained --output pets.safetensors", "a head for your classes on timm's rexnet_100"),
+        ("rexnet finetune pets/train --weights w.safetensors --output pets.safetensors --optimizer adamw --augment flip --no-cache",
+            "AdamW, with a mirrored copy of every training image, nothing cached"),
+    ];
+
+    protected override int Execute(ParseResult parse, CliConsole console)
+    {
+        string output = _output.Path(parse);
+        OutputFile.Check(output, parse.GetValue(_weights.Weights) is { } file ? [file] : []);
         var training = new HeadTrainingOptions
         {
-            Epochs = args.GetInt("epochs", 30, 1, 100_000),
-            BatchSize = args.GetInt("batch", 64, 1, 1 << 20),
-            Optimizer = optimizer,
-            LearningRate = args.GetDouble("lr", 0, 100, minExclusive: true),
-            Momentum = args.GetDouble("momentum", 0, 0.999) ?? 0.9,
-            WeightDecay = args.GetDouble("weight-decay", 0, 10),
-            LabelSmoothing = args.GetDouble("label-smoothing", 0, 0.999) ?? 0.1,
-            ClassBalance = !args.Has("no-balance"),
-            Seed = args.GetInt("seed", 0, 0),
+            Epochs = parse.GetValue(_epochs),
+            BatchSize = parse.GetValue(_batch),
+            Optimizer = parse.GetValue(_optimizer) ?? Defaults.Optimizer,
+            LearningRate = parse.GetValue(_lr),
+            Momentum = parse.GetValue(_momentum),
+            WeightDecay = parse.GetValue(_weightDecay),
+            LabelSmoothing = parse.GetValue(_labelSmoothing),
+            ClassBalance = !parse.GetValue(_noBalance),
+            Seed = parse.GetValue(_seed),
         };
-        string output = args.Require("output");
-        bool json = args.Has("json");
-        if (json && OutputFile.IsStandardOutput(output))
-        {
-            throw new UsageException("--json and --output - would both write to standard output: name an output file");
-        }
-        // As predict sees photos later: upright, as their EXIF orientation says.
-        var preprocess = ModelArguments.Preprocess(args, Imaging.ExifOrientation.Apply);
-        var device = ModelArguments.Device(args, DeviceSpec.Auto);
-        var augment = args.GetEnum("augment", Augmentation.None);
-        int workers = args.GetInt("workers", Math.Max(1, Environment.ProcessorCount / 2), 1, 256);
-        string? cache = args.Has("no-cache") ? null : args.Get("cache-dir") ?? FineTuneOptions.DefaultCacheDirectory;
-        OutputFile.Check(output, []);
-        var (weights, model) = ModelArguments.Weights(args, stderr);
+        var (weights, model) = _weights.Resolve(parse, console);
+        var entry = WeightOptions.EntryOf(weights, model);
         var options = new FineTuneOptions
         {
-            TrainDirectory = args.Positionals[0],
-            ValidationDirectory = args.Get("val"),
+            TrainDirectory = parse.GetValue(_train)!,
+            ValidationDirectory = parse.GetValue(_val),
             Model = model,
             Output = output,
             Training = training,
-            Augment = augment,
-            Device = device,
-            Preprocess = preprocess,
-            DecodeWorkers = workers,
-            CacheDirectory = cache,
+            Augment = parse.GetValue(_augment) ?? Augmentation.None,
+            Device = parse.GetValue(_device),
+            Preprocess = _preprocess.Resolve(parse, entry.Pretrained),
+            DecodeWorkers = parse.GetValue(_workers),
+            CacheDirectory = parse.GetValue(_noCache) ? null : parse.GetValue(_cacheDir) ?? FineTuneOptions.DefaultCacheDirectory,
             Weights = weights,
         };
 
         var inv = CultureInfo.InvariantCulture;
-        var line = new ProgressLine(stderr, tenthsWhenRedirected: true);
+        var line = new ProgressLine(console, tenthsWhenRedirected: true);
         var report = FineTuner.Run(options,
             p => line.Update(string.Format(inv, "features {0} {1}/{2} {3}{4}", p.Set, p.Done, p.Total,
                 ProgressLine.Bar((double)p.Done / p.Total, 20), p.Unreadable > 0 ? $", {p.Unreadable} unreadable" : ""), (double)p.Done / p.Total),
-            e => stderr.WriteLine(EpochLine(e)),
-            notice =>
-            {
-                line.Finish("rexnet: " + notice);
-            });
+            e => console.Error.WriteLine(EpochLine(e)),
+            notice => line.Finish("rexnet: " + notice));
         foreach (var u in report.Train.Unreadable.Concat(report.Validation?.Unreadable ?? []))
         {
-            stderr.WriteLine($"unreadable (skipped): {u.Path}: {u.Error}");
+            console.Error.WriteLine($"unreadable (skipped): {u.Path}: {u.Error}");
         }
-
-        if (json)
-        {
-            WriteJson(stdout, options, report);
-        }
-        else
-        {
-            var final = report.Final;
-            (OutputFile.IsStandardOutput(output) ? stderr : stdout).WriteLine(string.Format(inv, "wrote {0}: {1} with a {2}-class head ({3}), train top-1 {4:P2}{5}",
-                report.Output, report.Model, report.Classes.Count, Shorten(string.Join(", ", report.Classes)), final.TrainTop1,
-                final.ValTop1 is { } v ? string.Format(inv, ", val top-1 {0:P2}", v) : ""));
-        }
-        return CommandLine.ExitOk;
+        var final = report.Final;
+        _output.Summarise(parse, console,
+            string.Format(inv, "wrote {0}: {1} with a {2}-class head ({3}), train top-1 {4:P2}{5}", report.Output, report.Model, report.Classes.Count,
+                Shorten(string.Join(", ", report.Classes)), final.TrainTop1, final.ValTop1 is { } v ? string.Format(inv, ", val top-1 {0:P2}", v) : ""),
+            Summary(options, report));
+        return ExitCodes.Ok;
     }
 
     private static string EpochLine(EpochReport e)
@@ -111,54 +129,17 @@ internal sealed class FinetuneCommand : ICommand
 
     private static string Shorten(string s) => s.Length <= 100 ? s : s[..100] + "…";
 
-    private static void WriteJson(TextWriter w, FineTuneOptions options, FineTuneReport report)
+    private static FinetuneSummary Summary(FineTuneOptions options, FineTuneReport report)
     {
-        static object Set(FeatureSetReport s) => new
-        {
-            images = s.Images,
-            samples = s.Samples,
-            from_cache = s.FromCache,
-            seconds = s.Seconds,
-            unreadable = s.Unreadable.Select(u => new { path = u.Path, error = u.Error }),
-        };
+        static FinetuneSet Set(FeatureSetReport s) =>
+            new(s.Images, s.Samples, s.FromCache, s.Seconds, s.Unreadable.Select(u => new FailedImage(u.Path, u.Error)).ToArray());
         var t = options.Training;
-        var document = new
-        {
-            output = report.Output,
-            model = report.Model,
-            weights = options.Weights,
-            classes = report.Classes,
-            train = Set(report.Train),
-            validation = report.Validation is { } v ? Set(v) : null,
-            features = report.FeatureCount,
-            kept_features = report.KeptFeatures,
-            training = new
-            {
-                optimizer = t.Optimizer.ToString().ToLowerInvariant(),
-                lr = t.EffectiveLearningRate,
-                momentum = t.Optimizer == HeadOptimizer.Sgd ? t.Momentum : (double?)null,
-                weight_decay = t.EffectiveWeightDecay,
-                epochs = t.Epochs,
-                batch = t.BatchSize,
-                label_smoothing = t.LabelSmoothing,
-                class_balance = t.ClassBalance,
-                seed = t.Seed,
-                augment = options.Augment.ToString().ToLowerInvariant(),
-                preprocess = new
-                {
-                    preset = options.Preprocess.Preset.ToString().ToLowerInvariant(), size = options.Preprocess.Size, crop_pct = options.Preprocess.CropPct,
-                    exif_orientation = options.Preprocess.ExifOrientation.ToString().ToLowerInvariant(),
-                },
-            },
-            epochs = report.Epochs.Select(e => new
-            {
-                epoch = e.Epoch, lr = e.LearningRate, train_loss = e.TrainLoss, train_top1 = e.TrainTop1, val_loss = e.ValLoss, val_top1 = e.ValTop1,
-            }),
-            train_top1 = report.Final.TrainTop1,
-            val_top1 = report.Final.ValTop1,
-            folded_train_top1 = report.FoldedTrainTop1,
-            training_seconds = report.TrainingSeconds,
-        };
-        w.WriteLine(JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+        return new FinetuneSummary(report.Output, report.Model, options.Weights, report.Classes, Set(report.Train),
+            report.Validation is { } v ? Set(v) : null, report.FeatureCount, report.KeptFeatures,
+            new FinetuneTraining(t.Optimizer.ToString().ToLowerInvariant(), t.EffectiveLearningRate, t.Optimizer == HeadOptimizer.Sgd ? t.Momentum : null,
+                t.EffectiveWeightDecay, t.Epochs, t.BatchSize, t.LabelSmoothing, t.ClassBalance, t.Seed, options.Augment.ToString().ToLowerInvariant(),
+                PreprocessSettings.Of(options.Preprocess)),
+            report.Epochs.Select(e => new FinetuneEpoch(e.Epoch, e.LearningRate, e.TrainLoss, e.TrainTop1, e.ValLoss, e.ValTop1)).ToArray(),
+            report.Final.TrainTop1, report.Final.ValTop1, report.FoldedTrainTop1, report.TrainingSeconds);
     }
 }

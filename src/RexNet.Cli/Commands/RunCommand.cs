@@ -1,50 +1,56 @@
+using System.CommandLine;
+using RexNet.Cli.Options;
+using RexNet.Cli.Reports;
 using RexNet.IO;
-using RexNet.Model;
 
 namespace RexNet.Cli.Commands;
 
 /// <summary>`rexnet run`: .npy in, .npy logits (or pooled features) out. The parity-testing interface.</summary>
-internal sealed class RunCommand : ICommand
+internal sealed class RunCommand : RexNetCommand
 {
-    public string Name => "run";
-    public string Summary => "run a float32 NCHW .npy tensor through a model and write logits as .npy";
-    public string Usage => "--weights FILE --input X.npy --output Y.npy [--model NAME] [--device auto|cpu|cuda|cuda:N] [--gemm kernels|cublas] [--features]";
-    public IReadOnlyCollection<string> Flags => ["model", "weights", "input", "output", "device", "gemm"];
-    public IReadOnlyCollection<string> Switches => ["features"];
+    private readonly WeightOptions _weights = new();
+    private readonly Option<string> _input = CliOptions.Path("--input", "float32 [batch, 3, height, width] tensor (.npy), e.g. from 'rexnet preprocess'", required: true);
+    private readonly FileOutputOptions _output = new("the float32 [batch, classes] logits (or [batch, features]) to write (.npy)");
+    private readonly Option<DeviceSpec> _device = CliOptions.Device(DeviceSpec.Auto);
+    private readonly Option<CudaGemm?> _gemm = CliOptions.Gemm();
+    private readonly Option<int?> _threads = CliOptions.Threads();
+    private readonly Option<bool> _features = CliOptions.Switch("--features", "write the pooled features before the classifier instead of the logits");
 
-    public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout)
+    public RunCommand() : base("run", "Run a float32 NCHW .npy tensor through a model and write its logits (or pooled features) as .npy.")
     {
-        args.NoPositionals();
-        string inputPath = args.Require("input");
-        string outputPath = args.Require("output");
-        var device = ModelArguments.Device(args, DeviceSpec.Auto);
-        var gemm = args.GetEnum("gemm", CudaGemm.Kernels);
-        string? model = args.Get("model");
-        string weights = args.Require("weights");
-        OutputFile.Check(outputPath, [inputPath, weights]);
+        _weights.AddTo(this);
+        Add(_input);
+        _output.AddTo(this);
+        Add(_device);
+        Add(_gemm);
+        Add(_threads);
+        Add(_features);
+    }
 
-        var (shape, data) = NpyFile.ReadFloat32(inputPath);
-        if (shape.Length != 4 || shape[1] != ModelSpec.InputChannels || shape[0] < 1)
-        {
-            throw new InvalidInputFileException(inputPath,
-                $"expected a float32 [batch, 3, height, width] tensor, got shape ({string.Join(", ", shape)})");
-        }
+    public override IReadOnlyList<(string CommandLine, string What)> Examples =>
+    [
+        ("rexnet run --weights w.safetensors --input x.npy --output logits.npy", "logits for every image of x.npy"),
+        ("rexnet run --pretrained --model rexnet_150 --input x.npy --output f.npy --features", "pooled features of timm's rexnet_150"),
+    ];
+
+    protected override int Execute(ParseResult parse, CliConsole console)
+    {
+        string inputPath = parse.GetValue(_input)!;
+        string outputPath = _output.Path(parse);
+        string? file = parse.GetValue(_weights.Weights);
+        OutputFile.Check(outputPath, file is null ? [inputPath] : [inputPath, file]);
+        int? threads = CliOptions.Threads(parse, _threads, console, Name);
+
+        var (shape, data) = NchwInput.Read(inputPath);
         int batch = shape[0], height = shape[2], width = shape[3];
-        try
-        {
-            ModelSpec.ValidateInputSize(height, width);
-        }
-        catch (RexNetException e)
-        {
-            // The size came from the file, so the file is what is wrong.
-            throw new InvalidInputFileException(inputPath, e.Message);
-        }
 
+        var (weights, model) = _weights.Resolve(parse, console);
         using var engine = RexNetEngine.Create(new EngineOptions
         {
-            Model = model, Weights = weights, MaxBatch = batch, Height = height, Width = width, Gemm = gemm,
-        }.WithDevice(device));
-        bool features = args.Has("features");
+            Model = model, Weights = weights, MaxBatch = batch, Height = height, Width = width, Threads = threads,
+            Gemm = parse.GetValue(_gemm) ?? CudaGemm.Kernels,
+        }.WithDevice(parse.GetValue(_device)));
+        bool features = parse.GetValue(_features);
         int perImage = features ? engine.FeatureCount : engine.NumClasses;
         var result = new float[batch * perImage];
         if (features)
@@ -55,8 +61,10 @@ internal sealed class RunCommand : ICommand
         {
             engine.Run(data, result);
         }
-        OutputFile.Write(outputPath, s => NpyFile.WriteFloat32(s, [batch, perImage], result), rawStdout);
-        stderr.WriteLine($"{engine.Spec.Name} on {engine.Device}: {batch}x3x{height}x{width} -> {outputPath} [{batch}, {perImage}]");
-        return CommandLine.ExitOk;
+        OutputFile.Write(outputPath, s => NpyFile.WriteFloat32(s, [batch, perImage], result), console.RawOut);
+        _output.Summarise(parse, console, $"{engine.Spec.Name} on {engine.Device}: {batch}x3x{height}x{width} -> {outputPath} [{batch}, {perImage}]",
+            new RunSummary(inputPath, outputPath, engine.Spec.Name, "rexnet", engine.Device.ToString().ToLowerInvariant(),
+                shape, [batch, perImage], features));
+        return ExitCodes.Ok;
     }
 }

@@ -31,9 +31,7 @@ internal static class InputDecoder
         return input.Name switch
         {
             ServedModel.InputTensor => DecodeTensor(input, model, maxImages),
-            ServedModel.ImageTensor when model.AcceptsImages => DecodeImages(input, model, maxImages),
-            ServedModel.ImageTensor => throw InferenceException.BadRequest(
-                $"model '{model.Name}' takes no encoded images: its {model.Height}x{model.Width} input is not square; send '{ServedModel.InputTensor}'"),
+            ServedModel.ImageTensor => DecodeImages(input, model, maxImages),
             _ => throw InferenceException.BadRequest($"unknown input '{input.Name}'; {Expected(model)}"),
         };
     }
@@ -133,9 +131,7 @@ internal static class InputDecoder
     }
 
     private static string Expected(ServedModel model) =>
-        model.AcceptsImages
-            ? $"model '{model.Name}' takes '{ServedModel.InputTensor}' (FP32 [-1, 3, {model.Height}, {model.Width}]) or '{ServedModel.ImageTensor}' (BYTES [-1], encoded images)"
-            : $"model '{model.Name}' takes '{ServedModel.InputTensor}' (FP32 [-1, 3, {model.Height}, {model.Width}])";
+        $"model '{model.Name}' takes '{ServedModel.InputTensor}' (FP32 [-1, 3, {model.Height}, {model.Width}]) or '{ServedModel.ImageTensor}' (BYTES [-1], encoded images)";
 
     public static string Format(IReadOnlyList<long> shape) => "[" + string.Join(", ", shape) + "]";
 }

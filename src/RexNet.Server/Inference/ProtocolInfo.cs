@@ -21,7 +21,7 @@ internal static class ProtocolInfo
     public static IReadOnlyList<TensorMetadata> Inputs(ServedModel model)
     {
         var fp32 = new TensorMetadata(ServedModel.InputTensor, InputDecoder.Fp32, [-1, 3, model.Height, model.Width]);
-        return model.AcceptsImages ? [fp32, new TensorMetadata(ServedModel.ImageTensor, InputDecoder.Bytes, [-1])] : [fp32];
+        return [fp32, new TensorMetadata(ServedModel.ImageTensor, InputDecoder.Bytes, [-1])];
     }
 
     public static IReadOnlyList<TensorMetadata> Outputs(ServedModel model) =>
@@ -34,6 +34,6 @@ internal static class ProtocolInfo
         ["device"] = model.Device.ToString().ToLowerInvariant(),
         ["max_batch_size"] = model.MaxBatch.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["num_classes"] = model.NumClasses.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["preprocess"] = model.Preprocess is { } p ? $"{p.Preset.ToString().ToLowerInvariant()} {p.Size} crop_pct {p.CropPct}" : "none",
+        ["preprocess"] = $"{model.Preprocess.Preset.ToString().ToLowerInvariant()} {model.Preprocess.Height}x{model.Preprocess.Width} crop_pct {model.Preprocess.CropPct}",
     };
 }

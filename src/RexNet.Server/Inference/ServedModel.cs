@@ -25,8 +25,8 @@ internal sealed record ServedModel
     /// the weights name no classes.</summary>
     public required IReadOnlyList<string>? Labels { get; init; }
 
-    /// <summary>The eval transform for encoded images, or null when the engine's input is not square.</summary>
-    public required PreprocessOptions? Preprocess { get; init; }
+    /// <summary>The eval transform for encoded images: timm's, at the engine's input size, with the model's eval crop.</summary>
+    public required PreprocessOptions Preprocess { get; init; }
 
     public required DeviceKind Device { get; init; }
     public required string DeviceReason { get; init; }
@@ -34,15 +34,12 @@ internal sealed record ServedModel
 
     public int ImageElements => 3 * Height * Width;
 
-    public bool AcceptsImages => Preprocess is not null;
-
     public static ServedModel Describe(string name, string modelId, RexNetEngine engine)
     {
-        PreprocessOptions? preprocess = engine.Height == engine.Width ? ClassifyExtensions.OptionsFor(engine, null) : null;
         return new ServedModel
         {
             Name = name, ModelId = modelId, Height = engine.Height, Width = engine.Width, NumClasses = engine.NumClasses,
-            Labels = engine.HasClassNames ? engine.ClassLabels : null, Preprocess = preprocess, Device = engine.Device, DeviceReason = engine.DeviceReason,
+            Labels = engine.HasClassNames ? engine.ClassLabels : null, Preprocess = ClassifyExtensions.OptionsFor(engine, null), Device = engine.Device, DeviceReason = engine.DeviceReason,
             MaxBatch = engine.MaxBatch,
         };
     }

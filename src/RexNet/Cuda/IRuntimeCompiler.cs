@@ -13,5 +13,7 @@ internal interface IRuntimeCompiler
     RuntimeCompileResult Compile(KernelSource source, IReadOnlyList<KernelSource> headers, IReadOnlyList<string> options, bool wantCubin);
 }
 
+/// <param name="Success">False when the source has errors.</param>
 /// <param name="Image">CUBIN or NUL-terminated PTX; empty when Success is false.</param>
+/// <param name="Log">The compiler's log: errors, warnings and the resource report.</param>
 internal sealed record RuntimeCompileResult(bool Success, byte[] Image, string Log);

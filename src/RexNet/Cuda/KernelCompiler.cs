@@ -12,6 +12,8 @@ internal sealed class KernelCompiler
     private readonly IRuntimeCompiler _compiler;
     private readonly KernelCache? _cache;
 
+    /// <param name="compiler">Compiles one source for one target (NVRTC, or a double in tests).</param>
+    /// <param name="sources">The kernel sources and headers.</param>
     /// <param name="cache">Null compiles every time.</param>
     public KernelCompiler(IRuntimeCompiler compiler, KernelSources sources, KernelCache? cache)
     {
@@ -20,7 +22,7 @@ internal sealed class KernelCompiler
         _cache = cache;
     }
 
-    /// <summary>NVRTC over the embedded kernels, cached in <see cref="KernelCache.DefaultDirectory"/>.</summary>
+    /// <summary>NVRTC over the embedded kernels, cached in <see cref="KernelCache.DefaultDirectory()"/>.</summary>
     public static KernelCompiler CreateDefault() =>
         new(new NvrtcRuntimeCompiler(), KernelSources.Embedded, new KernelCache(KernelCache.DefaultDirectory()));
 

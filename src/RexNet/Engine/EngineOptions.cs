@@ -6,7 +6,7 @@ public enum DeviceKind { Auto, Cpu, Cuda }
 
 /// <summary>
 /// What to build an engine for. Everything is allocated when the engine is created. Contradictions are
-/// refused by <see cref="RexNetEngine.Create"/> with a <see cref="RexNetException"/> (InvalidArgument)
+/// refused by <see cref="RexNetEngine.Create(EngineOptions)"/> with a <see cref="RexNetException"/> (InvalidArgument)
 /// rather than resolved silently.
 /// </summary>
 public sealed record EngineOptions

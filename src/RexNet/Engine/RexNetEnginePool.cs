@@ -54,7 +54,7 @@ public sealed class RexNetEnginePool : IDisposable
     }
 
     /// <summary>Builds <paramref name="engines"/> engines (1..<see cref="MaxEngines"/>). Options are checked as
-    /// <see cref="RexNetEngine.Create"/> checks them; if any engine fails to build, those already built are released.</summary>
+    /// <see cref="RexNetEngine.Create(EngineOptions)"/> checks them; if any engine fails to build, those already built are released.</summary>
     public static RexNetEnginePool Create(EngineOptions options, int engines)
     {
         if (engines is < 1 or > MaxEngines)

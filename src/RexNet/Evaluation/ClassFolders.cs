@@ -1,3 +1,4 @@
+using RexNet.Imaging;
 using RexNet.IO;
 
 namespace RexNet.Evaluation;
@@ -12,13 +13,6 @@ internal sealed record ClassFolder(string Name, string Path, IReadOnlyList<strin
 /// </summary>
 internal static class ClassFolders
 {
-    /// <summary>The formats the decoder reads (it goes by the file's signature; the extension only picks the files).</summary>
-    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp" };
-
-    public static string ExtensionList => string.Join(", ", ImageExtensions.Order(StringComparer.Ordinal));
-
-    public static bool IsImageFile(string path) => ImageExtensions.Contains(System.IO.Path.GetExtension(path));
-
     public static IReadOnlyList<ClassFolder> Read(string root, string what)
     {
         if (!Directory.Exists(root))
@@ -30,11 +24,6 @@ internal static class ClassFolders
             .Where(d => !System.IO.Path.GetFileName(d).StartsWith('.'))
             .Order(StringComparer.Ordinal)
             .ToArray();
-        return dirs.Select(dir => new ClassFolder(System.IO.Path.GetFileName(dir), dir,
-                InputFile.Guard(dir, () => Directory.GetFiles(dir, "*", SearchOption.AllDirectories))
-                    .Where(IsImageFile)
-                    .Order(StringComparer.Ordinal)
-                    .ToArray()))
-            .ToArray();
+        return dirs.Select(dir => new ClassFolder(System.IO.Path.GetFileName(dir), dir, ImageFiles.Find(dir))).ToArray();
     }
 }

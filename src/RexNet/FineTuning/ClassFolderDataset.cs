@@ -52,7 +52,7 @@ internal sealed record ClassFolderDataset(string Root, IReadOnlyList<string> Cla
         var empty = folders.Where(f => f.Images.Count == 0).Select(f => f.Name).ToArray();
         if (empty.Length > 0)
         {
-            throw new InvalidInputFileException(root, $"{what} class folders without images ({ClassFolders.ExtensionList}): {Quote(empty)}");
+            throw new InvalidInputFileException(root, $"{what} class folders without images ({Imaging.ImageFiles.ExtensionList}): {Quote(empty)}");
         }
     }
 

@@ -42,7 +42,7 @@ internal sealed class FeatureCache(string directory)
         Field("format", FormatVersion.ToString(inv));
         Field("weights", Convert.ToHexString(HashFile(weightsPath)));
         Field("model", model);
-        Field("preprocess", string.Create(inv, $"{preprocess.Preset}/{preprocess.Size}/{preprocess.CropPct:R}/{preprocess.ExifOrientation}"));
+        Field("preprocess", string.Create(inv, $"{preprocess.Preset}/{preprocess.Height}x{preprocess.Width}/{preprocess.CropPct:R}/{preprocess.ExifOrientation}"));
         Field("mirrored", mirrored ? "yes" : "no");
         foreach (string image in images)
         {

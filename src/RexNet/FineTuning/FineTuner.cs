@@ -32,7 +32,7 @@ public static class FineTuner
         using var engine = RexNetEngine.Create(new EngineOptions
         {
             Model = options.Model, Weights = options.Weights,
-            MaxBatch = Math.Min(options.ExtractionBatch, largest), Height = options.Preprocess.Size, Width = options.Preprocess.Size,
+            MaxBatch = Math.Min(options.ExtractionBatch, largest), Height = options.Preprocess.Height, Width = options.Preprocess.Width,
         }.WithDevice(options.Device));
         notice?.Invoke($"{engine.Spec.Name} on {engine.Device} ({engine.DeviceReason}): {train.Classes.Count} classes, " +
                        $"{train.Samples.Count} training images{(validation is null ? "" : $", {validation.Samples.Count} validation images")}");
@@ -168,7 +168,7 @@ public static class FineTuner
             w.WriteNumber("seed", t.Seed);
             w.WriteString("augment", options.Augment.ToString().ToLowerInvariant());
             w.WriteString("preprocess", string.Create(CultureInfo.InvariantCulture,
-                $"{options.Preprocess.Preset.ToString().ToLowerInvariant()} {options.Preprocess.Size} crop_pct {options.Preprocess.CropPct} exif {options.Preprocess.ExifOrientation.ToString().ToLowerInvariant()}"));
+                $"{options.Preprocess.Preset.ToString().ToLowerInvariant()} {options.Preprocess.Height}x{options.Preprocess.Width} crop_pct {options.Preprocess.CropPct} exif {options.Preprocess.ExifOrientation.ToString().ToLowerInvariant()}"));
             w.WriteNumber("train_top1", report.Final.TrainTop1);
             if (report.Final.ValTop1 is { } top1)
             {

@@ -104,7 +104,7 @@ public sealed class HubDownloader(HubSettings settings)
             }
             if (!IsRedirect(response.StatusCode) && !response.IsSuccessStatusCode)
             {
-                throw StatusError(uri, response.StatusCode);
+                throw StatusError(uri, response);
             }
             return HubFileMetadata.FromResponse(response, uri);
         }
@@ -187,8 +187,9 @@ public sealed class HubDownloader(HubSettings settings)
             }
             if (!response.IsSuccessStatusCode)
             {
+                var error = StatusError(uri, response);
                 response.Dispose();
-                throw StatusError(uri, response.StatusCode);
+                throw error;
             }
             return response;
         }
@@ -228,13 +229,34 @@ public sealed class HubDownloader(HubSettings settings)
 
     private static bool IsRedirect(HttpStatusCode code) => (int)code is >= 300 and < 400;
 
-    private HubException StatusError(Uri uri, HttpStatusCode code) => code switch
+    /// <summary>
+    /// A failed answer, read as huggingface_hub reads it: the X-Error-Code header tells a missing repository, revision
+    /// or file and a gated repository apart; a 401 without it is what the hub answers for a repository that does not
+    /// exist (or is private) rather than a request for a token, unless the hub says the token itself was refused.
+    /// </summary>
+    private HubException StatusError(Uri uri, HttpResponseMessage response)
     {
-        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
-            new HubException($"{uri}: HTTP {(int)code}: access denied; set HF_TOKEN to a token that may read this repository"),
-        HttpStatusCode.NotFound => new HubException($"{uri}: HTTP 404: no such repository or file on {settings.Endpoint}"),
-        _ => new HubException($"{uri}: HTTP {(int)code} {code}"),
-    };
+        int status = (int)response.StatusCode;
+        string? errorCode = HubFileMetadata.Header(response, "X-Error-Code");
+        string? errorMessage = HubFileMetadata.Header(response, "X-Error-Message");
+        string tokenNote = settings.Token is null ? "no HF_TOKEN is set" : "HF_TOKEN was sent";
+        return errorCode switch
+        {
+            "RepoNotFound" => new HubException($"{uri}: HTTP {status}: no such model repository on {settings.Endpoint} " +
+                $"(if it is private or gated, set HF_TOKEN to a token that may read it; {tokenNote})"),
+            "RevisionNotFound" => new HubException($"{uri}: HTTP {status}: the repository has no revision '{Revision}' on {settings.Endpoint}"),
+            "EntryNotFound" => new HubException($"{uri}: HTTP {status}: the repository has no file of that name on {settings.Endpoint}"),
+            "GatedRepo" => new HubException($"{uri}: HTTP {status}: the repository is gated: accept its terms on {settings.Endpoint} " +
+                $"and set HF_TOKEN to a token of that account ({tokenNote})"),
+            _ when status == 401 && errorMessage == "Invalid credentials in Authorization header" =>
+                new HubException($"{uri}: HTTP 401: {settings.Endpoint} refused HF_TOKEN as invalid; set HF_TOKEN to a valid token or unset it"),
+            _ when status == 401 => new HubException($"{uri}: HTTP 401: no such model repository on {settings.Endpoint} " +
+                $"(the hub answers 401 for a repository that does not exist, or is private; {tokenNote})"),
+            _ when status == 403 => new HubException($"{uri}: HTTP 403: access denied; set HF_TOKEN to a token that may read this repository ({tokenNote})"),
+            _ when status == 404 => new HubException($"{uri}: HTTP 404: no such repository or file on {settings.Endpoint}"),
+            _ => new HubException($"{uri}: HTTP {status} {response.StatusCode}"),
+        };
+    }
 
     private static bool IsNetworkFailure(Exception e, CancellationToken cancel) =>
         e is HttpRequestException or IOException ||
@@ -243,8 +265,11 @@ public sealed class HubDownloader(HubSettings settings)
     private static string Describe(Exception e) =>
         e is OperationCanceledException ? "timed out" : e.Message.ReplaceLineEndings(" ");
 
-    /// <summary>How to get the file onto this machine some other way.</summary>
-    public static string HowToGet(string repo, string file) =>
-        $"fetch it where there is internet with 'huggingface-cli download {repo} {file}' (and copy the hub cache here), " +
-        $"or download https://huggingface.co/{repo}/resolve/main/{file} and pass --weights FILE";
+    /// <summary>How to get the file onto this machine some other way, from the endpoint in use.</summary>
+    public string HowToGet(string repo, string file)
+    {
+        string endpoint = settings.Endpoint == HubSettings.DefaultEndpoint ? "" : $"HF_ENDPOINT={settings.Endpoint} ";
+        return $"fetch it where {settings.Endpoint} is reachable with '{endpoint}hf download {repo} {file}' and copy the hub cache here, " +
+               $"or download {settings.Endpoint}/{repo}/resolve/{Revision}/{file} and pass --weights FILE";
+    }
 }

@@ -37,7 +37,7 @@ internal sealed partial record HubFileMetadata(string Commit, string Etag, long?
         _ => null,
     };
 
-    private static string? Header(HttpResponseMessage response, string name) =>
+    public static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() :
         response.Content.Headers.TryGetValues(name, out var content) ? content.FirstOrDefault() : null;
 

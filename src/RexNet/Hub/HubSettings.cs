@@ -11,7 +11,7 @@ public sealed record HubSettings
     /// <summary>HF_ENDPOINT, without a trailing slash.</summary>
     public string Endpoint { get; init; } = DefaultEndpoint;
 
-    /// <summary>HF_TOKEN, else the token file huggingface-cli login writes; sent as a Bearer token to the endpoint only.</summary>
+    /// <summary>HF_TOKEN, else the token file `hf auth login` (formerly huggingface-cli login) writes; sent as a Bearer token to the endpoint only.</summary>
     public string? Token { get; init; }
 
     /// <summary>HF_HUB_OFFLINE: use only what is cached.</summary>

@@ -87,17 +87,18 @@ public static class ClassifyExtensions
         return results;
     }
 
-    /// <summary>The preprocessing for this engine: the caller's, or the timm preset at the engine's square input size.</summary>
+    /// <summary>The preprocessing for this engine: the caller's, or the timm preset at the engine's input size with the
+    /// crop fraction of timm's pretrained config for the model (1.0 for rexnetr_200/300, else 0.875).</summary>
     public static PreprocessOptions OptionsFor(RexNetEngine engine, PreprocessOptions? options)
     {
-        if (engine.Height != engine.Width)
+        var o = options ?? PreprocessOptions.Default with
         {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"image preprocessing makes square crops; this engine takes {engine.Height}x{engine.Width}");
-        }
-        var o = options ?? PreprocessOptions.Default with { Size = engine.Height };
-        if (o.Size != engine.Height)
+            Height = engine.Height, Width = engine.Width,
+            CropPct = Model.ModelZoo.TryGet(engine.Spec.Name, out var entry) && entry.Pretrained is { } p ? p.EvalCropPct : PreprocessOptions.Default.CropPct,
+        };
+        if (o.Height != engine.Height || o.Width != engine.Width)
         {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"preprocessing crops {o.Size}x{o.Size} but the engine takes {engine.Height}x{engine.Width}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"preprocessing crops {o.Height}x{o.Width} but the engine takes {engine.Height}x{engine.Width}");
         }
         o.Validate();
         return o;

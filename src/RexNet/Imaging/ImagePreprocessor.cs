@@ -7,7 +7,7 @@ public static class ImagePreprocessor
     public static ReadOnlySpan<float> Mean => [0.485f, 0.456f, 0.406f];
     public static ReadOnlySpan<float> Std => [0.229f, 0.224f, 0.225f];
 
-    /// <summary>Decodes an image file (within <paramref name="limits"/>) and returns its [3, Size, Size] tensor.</summary>
+    /// <summary>Decodes an image file (within <paramref name="limits"/>) and returns its [3, Height, Width] tensor.</summary>
     public static float[] Preprocess(string path, PreprocessOptions? options = null, ImageLimits? limits = null)
     {
         options ??= PreprocessOptions.Default;
@@ -37,7 +37,7 @@ public static class ImagePreprocessor
         return tensor;
     }
 
-    /// <summary>Writes the [3, Size, Size] tensor of decoded, upright RGB pixels into <paramref name="destination"/>.</summary>
+    /// <summary>Writes the [3, Height, Width] tensor of decoded, upright RGB pixels into <paramref name="destination"/>.</summary>
     internal static void Preprocess(PixelView image, PreprocessOptions options, Span<float> destination)
     {
         options.Validate();
@@ -47,33 +47,42 @@ public static class ImagePreprocessor
         }
         var g = Geometry(image.Width, image.Height, options);
         bool timm = options.Preset == PreprocessPreset.Timm;
-        byte[] rgbx = Resampler.ResizeAndCrop(image, g.Width, g.Height, g.Left, g.Top, options.Size, options.Size,
+        byte[] rgbx = Resampler.ResizeAndCrop(image, g.Width, g.Height, g.Left, g.Top, options.Width, options.Height,
             timm ? ResampleFilter.Bicubic : ResampleFilter.Bilinear, antialias: timm);
-        Normalise(rgbx, options.Size * options.Size, timm, destination);
+        Normalise(rgbx, options.Height * options.Width, timm, destination);
     }
 
     internal readonly record struct ResizeGeometry(int Width, int Height, int Left, int Top);
 
     /// <summary>
-    /// Resized size and crop offset. timm (through torchvision) truncates the long side, int(short' * long / short),
-    /// and centres the crop with round-half-even; PaddleClas rounds both sides and floors the offset.
+    /// Resized size and crop offset. timm (through torchvision) resizes the short side and truncates the long side,
+    /// int(short' * long / short), when its scale size is square; otherwise it resizes by the smaller of the two
+    /// scale ratios, rounding both sides (ResizeKeepRatio). The crop is centred with round-half-even. PaddleClas
+    /// rounds both sides and floors the offset.
     /// </summary>
     internal static ResizeGeometry Geometry(int width, int height, PreprocessOptions options)
     {
-        int target = options.ResizeShortSide;
-        int size = options.Size;
         int w, h;
         if (options.Preset == PreprocessPreset.Timm)
         {
-            (w, h) = width <= height
-                ? (target, (int)((double)((long)target * height) / width))
-                : ((int)((double)((long)target * width) / height), target);
-            return new ResizeGeometry(w, h, (int)Math.Round((w - size) / 2.0), (int)Math.Round((h - size) / 2.0));
+            if (options.ScaleHeight == options.ScaleWidth)
+            {
+                int target = options.ScaleHeight;
+                (w, h) = width <= height
+                    ? (target, (int)((double)((long)target * height) / width))
+                    : ((int)((double)((long)target * width) / height), target);
+            }
+            else
+            {
+                double ratio = Math.Min((double)height / options.ScaleHeight, (double)width / options.ScaleWidth);
+                (w, h) = ((int)Math.Round(width / ratio), (int)Math.Round(height / ratio));
+            }
+            return new ResizeGeometry(w, h, (int)Math.Round((w - options.Width) / 2.0), (int)Math.Round((h - options.Height) / 2.0));
         }
-        double percent = (double)target / Math.Min(width, height);
+        double percent = (double)options.ResizeShortSide / Math.Min(width, height);
         w = (int)Math.Round(width * percent);
         h = (int)Math.Round(height * percent);
-        return new ResizeGeometry(w, h, (w - size) / 2, (h - size) / 2);
+        return new ResizeGeometry(w, h, (w - options.Width) / 2, (h - options.Height) / 2);
     }
 
     /// <summary>

@@ -11,20 +11,35 @@ public enum PreprocessPreset
 }
 
 /// <summary>
-/// How an image becomes a [3, Size, Size] tensor: decode as PIL does, resize the short side to
-/// floor(Size / CropPct), take the centre Size x Size crop, scale to [0, 1] and normalise with the ImageNet mean
-/// and standard deviation. Both presets default to timm's 224 / 0.875, i.e. a 256-pixel short side (PaddleClas
-/// uses the same numbers). The defaults reproduce timm's eval tensor bit for bit, which is why EXIF orientation
-/// is ignored unless <see cref="ExifOrientation"/> says otherwise.
+/// How an image becomes a [3, Height, Width] tensor: decode as PIL does, resize to timm's scale size,
+/// floor(Height / CropPct) x floor(Width / CropPct) (for a square crop: the short side to floor(Size / CropPct),
+/// keeping the aspect ratio; otherwise the smallest aspect-preserving size that covers it, as timm's ResizeKeepRatio
+/// does), take the centre Height x Width crop, scale to [0, 1] and normalise with the ImageNet mean and standard
+/// deviation. Both presets default to timm's 224 / 0.875, i.e. a 256-pixel short side (PaddleClas uses the same
+/// numbers). The defaults reproduce timm's eval tensor bit for bit, which is why EXIF orientation is ignored unless
+/// <see cref="ExifOrientation"/> says otherwise.
 /// </summary>
 public sealed record PreprocessOptions
 {
     public PreprocessPreset Preset { get; init; } = PreprocessPreset.Timm;
 
-    /// <summary>Side of the square crop fed to the model.</summary>
-    public int Size { get; init; } = 224;
+    /// <summary>Height of the centre crop fed to the model.</summary>
+    public int Height { get; init; } = 224;
 
-    /// <summary>Crop side over resized short side (timm's crop_pct), in (0, 1].</summary>
+    /// <summary>Width of the centre crop fed to the model.</summary>
+    public int Width { get; init; } = 224;
+
+    /// <summary>A square crop: sets <see cref="Height"/> and <see cref="Width"/> both.</summary>
+    public int Size
+    {
+        init
+        {
+            Height = value;
+            Width = value;
+        }
+    }
+
+    /// <summary>Crop side over resized side (timm's crop_pct), in (0, 1].</summary>
     public double CropPct { get; init; } = 0.875;
 
     /// <summary>
@@ -35,16 +50,22 @@ public sealed record PreprocessOptions
 
     public static PreprocessOptions Default { get; } = new();
 
-    /// <summary>Length of the short side after resizing: floor(Size / CropPct), as timm computes it.</summary>
-    public int ResizeShortSide => (int)Math.Floor(Size / CropPct);
+    /// <summary>timm's scale size: the height the image is resized to cover, floor(Height / CropPct).</summary>
+    public int ScaleHeight => (int)Math.Floor(Height / CropPct);
 
-    public int TensorElements => 3 * Size * Size;
+    /// <summary>timm's scale size: the width the image is resized to cover, floor(Width / CropPct).</summary>
+    public int ScaleWidth => (int)Math.Floor(Width / CropPct);
+
+    /// <summary>Length of the short side after resizing for a square crop: floor(Size / CropPct), as timm computes it.</summary>
+    public int ResizeShortSide => Math.Min(ScaleHeight, ScaleWidth);
+
+    public int TensorElements => 3 * Height * Width;
 
     public void Validate()
     {
-        if (Size < 1 || Size > 4096)
+        if (Height < 1 || Height > 4096 || Width < 1 || Width > 4096)
         {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"crop size must be in [1, 4096], got {Size}");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"crop size must be in [1, 4096] on each side, got {Height}x{Width}");
         }
         if (!(CropPct > 0 && CropPct <= 1))
         {
@@ -54,9 +75,13 @@ public sealed record PreprocessOptions
         {
             throw new RexNetException(RexNetErrorCode.InvalidArgument, $"EXIF orientation must be Ignore or Apply, got {(int)ExifOrientation}");
         }
-        if (ResizeShortSide > 16384)
+        if (Math.Max(ScaleHeight, ScaleWidth) > 16384)
         {
-            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"resizing the short side to {ResizeShortSide} pixels is beyond the 16384 limit");
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"resizing to {ScaleHeight}x{ScaleWidth} pixels is beyond the 16384 limit");
+        }
+        if (Preset == PreprocessPreset.Paddle && Height != Width)
+        {
+            throw new RexNetException(RexNetErrorCode.InvalidArgument, $"the paddle preset crops squares; {Height}x{Width} needs the timm preset");
         }
     }
 }

@@ -15,8 +15,18 @@ public sealed record OnnxExportOptions
     public int Height { get; init; } = 224;
     public int Width { get; init; } = 224;
 
+    /// <summary>The preprocessing written into the model's metadata for consumers to apply; null: the eval settings of
+    /// timm's pretrained config for the model (<see cref="PretrainedConfig"/>), else timm's 224x224 with crop 0.875.</summary>
+    public Imaging.PreprocessOptions? Preprocess { get; init; }
+
     /// <summary>One label per class, stored in the model's metadata; null stores only the class count.</summary>
     public IReadOnlyList<string>? ClassLabels { get; init; }
+
+    /// <summary>What <see cref="Preprocess"/> means for <paramref name="spec"/>.</summary>
+    internal Imaging.PreprocessOptions PreprocessFor(ModelSpec spec) =>
+        Preprocess ?? (ModelZoo.TryGet(spec.Name, out var entry) && entry.Pretrained is { } p
+            ? new Imaging.PreprocessOptions { Size = p.EvalSize, CropPct = p.EvalCropPct }
+            : Imaging.PreprocessOptions.Default);
 
     public void Validate(int numClasses)
     {
@@ -33,5 +43,6 @@ public sealed record OnnxExportOptions
         {
             throw new RexNetException(RexNetErrorCode.InvalidArgument, $"{ClassLabels.Count} class labels were given but the model has {numClasses} classes");
         }
+        Preprocess?.Validate();
     }
 }

@@ -45,7 +45,7 @@ public static class OnnxExporter
             Graph = graph.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
-        OnnxMetadata.Add(model, spec, keepsBatchNorm, options.ClassLabels ?? labels ?? ModelLabels.ImageNetDefault(spec.NumClasses));
+        OnnxMetadata.Add(model, spec, keepsBatchNorm, options.ClassLabels ?? labels ?? ModelLabels.ImageNetDefault(spec.NumClasses), options.PreprocessFor(spec));
         OnnxModelValidator.EnsureValid(model);
         return new OnnxModel(model, graph.ParameterCount);
     }

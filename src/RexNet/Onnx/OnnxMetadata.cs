@@ -9,7 +9,7 @@ namespace RexNet.Onnx;
 
 /// <summary>
 /// The metadata_props an exported model carries so that a consumer needs nothing else: which model,
-/// how to preprocess an image for it (timm's pretrained config for ReXNet), and the class labels.
+/// how to preprocess an image for it (the eval settings of timm's pretrained config by default), and the class labels.
 /// </summary>
 internal static class OnnxMetadata
 {
@@ -20,17 +20,18 @@ internal static class OnnxMetadata
     public const string LabelsKey = "rexnet.class_labels";
     public const string LabelsStatusKey = "rexnet.class_labels_status";
 
-    /// <summary>timm's default_cfg for ReXNet: ImageNet mean/std, 224x224, bicubic resize to 224/0.875 then centre crop.</summary>
-    private static string TimmPreset()
+    /// <summary>timm's data config for the model: ImageNet mean/std, input size, resize to size / crop_pct then centre crop.</summary>
+    private static string Preprocessing(Imaging.PreprocessOptions options)
     {
+        bool timm = options.Preset == Imaging.PreprocessPreset.Timm;
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteString("preset", "timm");
-            WriteArray(w, "input_size", [3, 224, 224]);
-            w.WriteString("interpolation", "bicubic");
-            w.WriteNumber("crop_pct", 0.875);
+            w.WriteString("preset", timm ? "timm" : "paddle");
+            WriteArray(w, "input_size", [3, options.Height, options.Width]);
+            w.WriteString("interpolation", timm ? "bicubic" : "bilinear");
+            w.WriteNumber("crop_pct", options.CropPct);
             w.WriteString("crop_mode", "center");
             WriteArray(w, "mean", [0.485, 0.456, 0.406]);
             WriteArray(w, "std", [0.229, 0.224, 0.225]);
@@ -50,13 +51,13 @@ internal static class OnnxMetadata
         w.WriteEndArray();
     }
 
-    public static void Add(ModelProto model, ModelSpec spec, bool keepsBatchNorm, IReadOnlyList<string>? labels)
+    public static void Add(ModelProto model, ModelSpec spec, bool keepsBatchNorm, IReadOnlyList<string>? labels, Imaging.PreprocessOptions preprocess)
     {
         void Put(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
 
         Put(ModelKey, spec.Name);
         Put(WeightsModeKey, keepsBatchNorm ? "kept: BatchNormalization nodes with timm's tensors" : "folded into the preceding conv");
-        Put(PreprocessingKey, TimmPreset());
+        Put(PreprocessingKey, Preprocessing(preprocess));
         Put(NumClassesKey, spec.NumClasses.ToString(CultureInfo.InvariantCulture));
         if (labels is not null)
         {

@@ -37,12 +37,7 @@ public sealed class DeployManifestTests(ServerFixture fixture) : IClassFixture<S
         ((List<object>)Get(container, "args")).Cast<string>().Select(a => a.Replace("{{.Name}}", "rexnet-100")).ToArray();
 
     /// <summary>What `rexnet serve` makes of these arguments, as the CLI parses them.</summary>
-    private static ServeOptions Parse(IEnumerable<string> args)
-    {
-        var command = new ServeCommand();
-        var parsed = new RexNet.Cli.Arguments([.. args], command.Flags, command.Switches);
-        return ServeCommand.Options(parsed, TextWriter.Null);
-    }
+    private static ServeOptions Parse(IEnumerable<string> args) => ServeCommand.Parse([.. args]);
 
     private static void AssertContainerDefaults(ServeOptions options)
     {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using RexNet.Cli;
 using RexNet.Tests.Support;
 
@@ -10,14 +11,17 @@ namespace RexNet.Tests.Cli;
 public class ExitCodeTests
 {
     /// <summary>A command that throws what the test gives it.</summary>
-    private sealed class Throwing(Func<Exception> failure) : ICommand
+    private sealed class Throwing : RexNetCommand
     {
-        public string Name => "throw";
-        public string Summary => "throws";
-        public string Usage => "[--x V]";
-        public IReadOnlyCollection<string> Flags => ["x"];
-        public IReadOnlyCollection<string> Switches => [];
-        public int Execute(Arguments args, TextWriter stdout, TextWriter stderr, Stream rawStdout) => throw failure();
+        private readonly Func<Exception> _failure;
+
+        public Throwing(Func<Exception> failure) : base("throw", "throws what the test gives it")
+        {
+            _failure = failure;
+            Add(new Option<string>("--x") { Description = "a value" });
+        }
+
+        protected override int Execute(ParseResult parse, CliConsole console) => throw _failure();
     }
 
     private static CliResult Run(Exception failure, params string[] args) => CliRunner.Run([new Throwing(() => failure)], ["throw", .. args]);
@@ -33,7 +37,7 @@ public class ExitCodeTests
     {
         var r = Run(new RexNetException(code, "what went wrong,\nover two lines"));
         Assert.Equal(exit, r.ExitCode);
-        Assert.Equal(exit, CommandLine.ExitCodeOf(code));
+        Assert.Equal(exit, ExitCodes.Of(code));
         Assert.Equal("rexnet throw: what went wrong, over two lines", Assert.Single(r.StderrLines));
         Assert.Empty(r.StdoutBytes);
     }
@@ -43,7 +47,7 @@ public class ExitCodeTests
     {
         foreach (var code in Enum.GetValues<RexNetErrorCode>())
         {
-            Assert.Contains(CommandLine.ExitCodeOf(code), new[] { CommandLine.ExitError, CommandLine.ExitUsage, CommandLine.ExitInternal });
+            Assert.Contains(ExitCodes.Of(code), new[] { ExitCodes.Failure, ExitCodes.Usage, ExitCodes.Internal });
         }
     }
 
@@ -60,7 +64,8 @@ public class ExitCodeTests
     {
         var r = CliRunner.Run([new Throwing(() => new InvalidOperationException("never"))], "throw", "--y", "1");
         Assert.Equal(2, r.ExitCode);
-        Assert.Equal(["rexnet throw: unknown option --y", "usage: rexnet throw [--x V]"], r.StderrLines);
+        Assert.Equal(["rexnet throw: unknown option '--y'; did you mean '--x'?", "usage: rexnet throw [options] (see 'rexnet throw --help')"], r.StderrLines);
+        Assert.Empty(r.StdoutBytes);
     }
 
     public static TheoryData<Exception> Bugs => new()

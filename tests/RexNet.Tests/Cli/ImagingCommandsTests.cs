@@ -111,45 +111,4 @@ public class ImagingCommandsTests
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("truncated.jpg", bad.Stderr);
     }
-
-    /// <summary>--pretrained through the environment, as a user runs it: HF_ENDPOINT at a loopback hub, then offline.</summary>
-    [Fact]
-    public void PredictPretrainedDownloadsOnceAndThenWorksOffline()
-    {
-        using var dir = TestPaths.TempDir();
-        string weights = RandomWeights(dir);
-        using var server = new LoopbackHubServer("timm/rexnet_100.nav_in1k", "model.safetensors", File.ReadAllBytes(weights));
-        var saved = new[] { "HF_ENDPOINT", "HF_HUB_CACHE", "HF_HUB_OFFLINE", "HF_TOKEN" }
-            .ToDictionary(k => k, Environment.GetEnvironmentVariable);
-        try
-        {
-            Environment.SetEnvironmentVariable("HF_ENDPOINT", server.Endpoint);
-            Environment.SetEnvironmentVariable("HF_HUB_CACHE", dir.File("hub"));
-            Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", null);
-            Environment.SetEnvironmentVariable("HF_TOKEN", null);
-            string[] args = ["predict", Image("chelsea.png"), "--pretrained", "--device", "cpu", "--size", "64", "--json"];
-
-            var online = CliRunner.Run(args);
-            Assert.True(online.ExitCode == 0, online.Stderr);
-            Assert.Contains("downloaded timm/rexnet_100.nav_in1k/model.safetensors", online.Stderr);
-
-            Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", "1");
-            var offline = CliRunner.Run(args);
-            Assert.True(offline.ExitCode == 0, offline.Stderr);
-            Assert.Equal(online.Stdout, offline.Stdout);
-            Assert.Single(server.Requests, r => r.StartsWith("GET", StringComparison.Ordinal));
-
-            Environment.SetEnvironmentVariable("HF_HUB_CACHE", dir.File("empty"));
-            var missing = CliRunner.Run(args);
-            Assert.Equal(1, missing.ExitCode);
-            Assert.Contains("huggingface-cli download timm/rexnet_100.nav_in1k model.safetensors", missing.Stderr);
-        }
-        finally
-        {
-            foreach (var (k, v) in saved)
-            {
-                Environment.SetEnvironmentVariable(k, v);
-            }
-        }
-    }
 }

@@ -83,16 +83,18 @@ public sealed class OutputSafetyTests(CliModelFiles files) : IDisposable
     }
 
     [Fact]
-    public void EvalRefusesToWriteItsReportOverAnyInput()
+    public void EvalAndPredictRefuseToWriteTheirReportOverAnyInput()
     {
-        string weights = Copy(files.Rexnet100, "w.safetensors");
+        // A report's format follows its extension, so these inputs have .json and .csv names.
+        string weights = Copy(files.Rexnet100, "w.json");
         string image = Copy(SharedImage("chelsea.png"), "data/281/chelsea.png");
-        string list = _dir.File("list.txt");
+        string list = _dir.File("list.json");
         File.WriteAllText(list, "281/chelsea.png 281\n");
         string root = _dir.File("data");
-        Refused(weights, weights, "eval", root, "--weights", weights, "--json", weights, "--size", "32");
-        Refused(image, image, "eval", root, "--weights", weights, "--json", image, "--size", "32");
-        Refused(list, list, "eval", root, "--list", list, "--weights", weights, "--json", list, "--size", "32");
+        Refused(weights, weights, "eval", root, "--weights", weights, "--output", weights, "--size", "32");
+        Refused(list, list, "eval", root, "--list", list, "--weights", weights, "--output", list, "--size", "32");
+        string csv = Copy(SharedImage("chelsea.png"), "data/281/chelsea.csv");
+        Refused(csv, csv, "predict", image, csv, "--weights", weights, "--output", csv, "--size", "32");
     }
 
     [Fact]
@@ -112,9 +114,12 @@ public sealed class OutputSafetyTests(CliModelFiles files) : IDisposable
         { "run", ["run", "--weights", "{garbage}", "--input", "{garbage}", "--output", "{missing}"] },
         { "preprocess", ["preprocess", "{garbage}", "--output", "{missing}"] },
         { "export-onnx", ["export-onnx", "--model", "rexnet_100", "--weights", "{garbage}", "--output", "{missing}"] },
-        { "eval", ["eval", "{data}", "--weights", "{garbage}", "--json", "{missing}"] },
-        { "bench", ["bench", "--batch", "256", "--size", "4096", "--device", "cpu", "--json", "{missing}"] },
-        { "bench-onnx", ["bench-onnx", "--batch", "256", "--size", "4096", "--json", "{missing}"] },
+        { "eval", ["eval", "{data}", "--weights", "{garbage}", "--output", "{missing}.json"] },
+        { "predict", ["predict", "{data}", "--weights", "{garbage}", "--output", "{missing}.csv"] },
+        { "bench", ["bench", "--batch", "256", "--size", "4096", "--device", "cpu", "--output", "{missing}.json"] },
+        { "bench-onnx", ["bench-onnx", "--batch", "256", "--size", "4096", "--output", "{missing}.csv"] },
+        { "zoo", ["zoo", "--output", "{missing}.csv"] },
+        { "doctor", ["doctor", "--output", "{missing}.json"] },
         { "init", ["init", "--model", "rexnet_100", "--output", "{missing}"] },
         { "run-onnx", ["run-onnx", "--onnx", "{garbage}", "--input", "{garbage}", "--output", "{missing}"] },
     };
@@ -127,9 +132,10 @@ public sealed class OutputSafetyTests(CliModelFiles files) : IDisposable
         Copy(SharedImage("chelsea.png"), "data/281/chelsea.png");
         string missing = _dir.File("absent/out.bin");
         string[] args = template.Select(a => a.Replace("{garbage}", garbage).Replace("{missing}", missing).Replace("{data}", _dir.File("data"))).ToArray();
+        string output = args[Array.IndexOf(args, "--output") + 1];
         var r = CliRunner.Run(args);
         Assert.Equal(1, r.ExitCode);
-        Assert.Equal($"rexnet {command}: {missing}: output directory '{_dir.File("absent")}' does not exist", Assert.Single(r.StderrLines));
+        Assert.Equal($"rexnet {command}: {output}: output directory '{_dir.File("absent")}' does not exist", Assert.Single(r.StderrLines));
         Assert.False(Directory.Exists(_dir.File("absent")));
     }
 
@@ -178,7 +184,7 @@ public sealed class OutputSafetyTests(CliModelFiles files) : IDisposable
     public void EvalAndBenchPutOnlyTheirJsonOnStandardOutput()
     {
         Copy(SharedImage("chelsea.png"), "data/281/chelsea.png");
-        var eval = CliRunner.Run("eval", _dir.File("data"), "--weights", files.Rexnet100, "--size", "32", "--device", "cpu", "--json", "-");
+        var eval = CliRunner.Run("eval", _dir.File("data"), "--weights", files.Rexnet100, "--size", "32", "--device", "cpu", "--output", "-");
         Assert.True(eval.ExitCode == 0, eval.Stderr);
         using (var json = JsonDocument.Parse(eval.Stdout))
         {
@@ -186,7 +192,7 @@ public sealed class OutputSafetyTests(CliModelFiles files) : IDisposable
         }
         Assert.Contains("top-1", eval.Stderr);
 
-        var bench = CliRunner.Run("bench", "--batch", "1", "--size", "32", "--runs", "2", "--warmup", "0", "--device", "cpu", "--json", "-");
+        var bench = CliRunner.Run("bench", "--batch", "1", "--size", "32", "--runs", "2", "--warmup", "0", "--device", "cpu", "--json");
         Assert.True(bench.ExitCode == 0, bench.Stderr);
         using (var json = JsonDocument.Parse(bench.Stdout))
         {
@@ -194,7 +200,7 @@ public sealed class OutputSafetyTests(CliModelFiles files) : IDisposable
         }
         Assert.Contains("p50", bench.Stderr);
 
-        var onnx = CliRunner.Run("bench-onnx", "--batch", "1", "--size", "32", "--runs", "2", "--warmup", "0", "--json", "-");
+        var onnx = CliRunner.Run("bench-onnx", "--batch", "1", "--size", "32", "--runs", "2", "--warmup", "0", "--output", "-");
         Assert.True(onnx.ExitCode == 0, onnx.Stderr);
         using (var json = JsonDocument.Parse(onnx.Stdout))
         {

@@ -11,7 +11,7 @@ public sealed class PlanCommandTests
     private static JsonElement PlanJson(params string[] args)
     {
         var r = CliRunner.Run(["plan", .. args, "--json"]);
-        Assert.True(r.ExitCode == CommandLine.ExitOk, r.Stderr);
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.Stderr);
         return JsonDocument.Parse(r.Stdout).RootElement.Clone();
     }
 
@@ -57,7 +57,7 @@ public sealed class PlanCommandTests
     public void Cpu_plan_lists_the_plan_steps()
     {
         var spec = ModelSpec.FromZoo("rexnetr_100");
-        var plan = PlanJson("--model", "rexnetr_100", "--device", "cpu", "--batch", "3", "--height", "64");
+        var plan = PlanJson("--model", "rexnetr_100", "--device", "cpu", "--batch", "3", "--size", "64");
         var ops = plan.GetProperty("ops").EnumerateArray().ToArray();
         var expected = Plan.Build(RexNet.Weights.RandomInit.CreateFolded(spec, 0), 3, 64, 64);
         Assert.Equal(expected.Steps.Select(s => s.Name), ops.Select(o => o.GetProperty("name").GetString()));
@@ -70,7 +70,7 @@ public sealed class PlanCommandTests
     public void Table_has_a_summary_line_a_header_and_one_row_per_op()
     {
         var r = CliRunner.Run("plan", "--model", "rexnet_100");
-        Assert.Equal(CommandLine.ExitOk, r.ExitCode);
+        Assert.Equal(ExitCodes.Ok, r.ExitCode);
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("rexnet_100 batch 1 224x224 on cuda (gemm kernels): ", lines[0]);
         int ops = PlanJson("--model", "rexnet_100").GetProperty("ops").GetArrayLength();
@@ -87,15 +87,15 @@ public sealed class PlanCommandTests
     public void Bad_flags_are_usage_errors(string flag, string value)
     {
         var r = CliRunner.Run("plan", flag, value);
-        Assert.Equal(CommandLine.ExitUsage, r.ExitCode);
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
         Assert.StartsWith("rexnet plan: ", r.StderrLines[0]);
     }
 
     [Fact]
-    public void Unknown_model_is_one_error_line()
+    public void Unknown_model_is_a_usage_error()
     {
         var r = CliRunner.Run("plan", "--model", "resnet50");
-        Assert.Equal(CommandLine.ExitError, r.ExitCode);
-        Assert.StartsWith("rexnet plan: ", Assert.Single(r.StderrLines));
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.StartsWith("rexnet plan: unknown model 'resnet50'", r.StderrLines[0]);
     }
 }

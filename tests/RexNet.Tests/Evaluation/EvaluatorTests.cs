@@ -74,18 +74,20 @@ public class EvaluatorTests
         RandomInit.WriteFile(ModelSpec.FromZoo("rexnet_100"), 1, weights);
 
         var r = CliRunner.Run("eval", root, "--weights", weights, "--device", "cpu", "--batch", "3", "--size", "64",
-            "--json", dir.File("report.json"));
-        Assert.True(r.ExitCode == 0, r.Stderr);
+            "--output", dir.File("report.json"));
+        // An unreadable image is reported and skipped; the run still fails at the end.
+        Assert.True(r.ExitCode == 1, r.Stderr);
         Assert.Contains("5 images, 4 evaluated, 1 unreadable", r.Stdout);
-        Assert.Contains("truncated.jpg", r.Stdout);
+        Assert.Contains("rexnet eval: unreadable: ", r.Stderr);
+        Assert.Contains("truncated.jpg", r.Stderr);
+        Assert.EndsWith("rexnet eval: 1 of 5 images could not be read; the accuracy is over the other 4", r.StderrLines[^1]);
 
         using var json = JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
         var report = json.RootElement;
         Assert.Equal(5, report.GetProperty("images").GetInt32());
         Assert.Equal(4, report.GetProperty("evaluated").GetInt32());
-        Assert.Equal(1, report.GetProperty("unreadable_count").GetInt32());
         var unreadable = report.GetProperty("unreadable").EnumerateArray().Single();
-        Assert.EndsWith("truncated.jpg", unreadable.GetProperty("path").GetString());
+        Assert.EndsWith("truncated.jpg", unreadable.GetProperty("image").GetString());
         Assert.Contains("truncated", unreadable.GetProperty("error").GetString());
         Assert.True(report.GetProperty("top5").GetDouble() >= report.GetProperty("top1").GetDouble());
         Assert.True(report.GetProperty("top5_correct").GetInt32() >= report.GetProperty("top1_correct").GetInt32());

@@ -115,9 +115,9 @@ public sealed class FineTuneCommandTests(FineTuneTrees trees)
         { "training folder missing", 1, "training folder not found" },
         { "output folder missing", 1, "does not exist" },
         { "bad learning rate", 2, "--lr must be a number in (0, 100], got '0'" },
-        { "bad augmentation", 2, "--augment must be one of none|flip, got 'rotate'" },
+        { "bad augmentation", 2, "--augment must be one of none, flip, got 'rotate'" },
         { "cache flags together", 2, "give either --cache-dir DIR or --no-cache, not both" },
-        { "no output", 2, "--output is required" },
+        { "no output", 2, "option '--output' is required" },
     };
 
     [Theory]

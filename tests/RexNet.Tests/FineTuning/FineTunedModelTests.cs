@@ -16,7 +16,7 @@ public sealed class FineTunedModelTests(FineTuneTrees trees)
     private RexNetEngine Engine(int maxBatch = 1) => RexNetEngine.Create(new EngineOptions
     {
         Model = "rexnet_100", Weights = trees.FineTuned, Device = DeviceKind.Cpu, MaxBatch = maxBatch,
-        Height = FineTuneTrees.Preprocess.Size, Width = FineTuneTrees.Preprocess.Size,
+        Height = FineTuneTrees.Preprocess.Height, Width = FineTuneTrees.Preprocess.Width,
     });
 
     [Fact]
@@ -55,8 +55,9 @@ public sealed class FineTunedModelTests(FineTuneTrees trees)
         using var dir = TestPaths.TempDir();
         // "1" is coffee by index; the rest by label; truncated.jpg is listed as unreadable.
         string root = FineTuneTrees.Tree(dir, "val", [("cat", "chelsea.png"), ("1", "coffee.png"), ("space", "rocket.jpg"), ("space", "truncated.jpg")]);
-        var r = CliRunner.Run("eval", root, "--weights", trees.FineTuned, "--size", FineTuneTrees.Size, "--device", "cpu", "--json", dir.File("report.json"));
-        Assert.True(r.ExitCode == 0, r.Stderr);
+        var r = CliRunner.Run("eval", root, "--weights", trees.FineTuned, "--size", FineTuneTrees.Size, "--device", "cpu", "--output", dir.File("report.json"));
+        // The unreadable image is listed and skipped, and makes the run exit 1.
+        Assert.True(r.ExitCode == 1, r.Stderr);
         Assert.Contains("4 images, 3 evaluated, 1 unreadable", r.Stdout);
         Assert.Contains("top-1 100.00 % (3/3)", r.Stdout);
         using var report = JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));

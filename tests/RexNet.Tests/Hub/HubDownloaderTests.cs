@@ -116,7 +116,8 @@ public class HubDownloaderTests
 
         var missing = Assert.Throws<HubException>(() => new HubDownloader(Settings(server, dir, offline: true)).Download(Repo, File));
         Assert.Contains("HF_HUB_OFFLINE", missing.Message);
-        Assert.Contains($"huggingface-cli download {Repo} {File}", missing.Message);
+        Assert.Contains($"'HF_ENDPOINT={server.Endpoint} hf download {Repo} {File}'", missing.Message);
+        Assert.Contains($"{server.Endpoint}/{Repo}/resolve/main/{File}", missing.Message);
         Assert.Contains("--weights", missing.Message);
         Assert.Empty(server.Requests);
 
@@ -125,6 +126,53 @@ public class HubDownloaderTests
         string offline = new HubDownloader(Settings(server, dir, offline: true)).Download(Repo, File);
         Assert.Equal(online, offline);
         Assert.Equal(requests, server.Requests.Count);
+    }
+
+    [Fact]
+    public void A401ForARepositoryThatDoesNotExistSaysSoAsHuggingFaceHubReadsIt()
+    {
+        using var dir = TestPaths.TempDir();
+        using var server = new LoopbackHubServer(Repo, File, RandomBytes(1000, 9));
+        var e = Assert.Throws<HubException>(() => new HubDownloader(Settings(server, dir)).Download("timm/rexnet_999.nav_in1k", File));
+        Assert.Equal(RexNetErrorCode.NotFound, e.Code);
+        Assert.Contains("HTTP 401: no such model repository on " + server.Endpoint, e.Message);
+        Assert.DoesNotContain("access denied", e.Message);
+
+        // Without the hub's error code a 401 on a resolve URL still means the repository is not there.
+        server.MissingRepositoryHeaders = [];
+        e = Assert.Throws<HubException>(() => new HubDownloader(Settings(server, dir) with { Token = null }).Download("timm/absent", File));
+        Assert.Contains("HTTP 401: no such model repository", e.Message);
+        Assert.Contains("no HF_TOKEN is set", e.Message);
+
+        // A token the hub refuses is said to be the problem.
+        server.MissingRepositoryHeaders = new() { ["X-Error-Message"] = "Invalid credentials in Authorization header" };
+        e = Assert.Throws<HubException>(() => new HubDownloader(Settings(server, dir)).Download("timm/absent", File));
+        Assert.Contains("refused HF_TOKEN as invalid", e.Message);
+
+        server.MissingRepositoryHeaders = new() { ["X-Error-Code"] = "GatedRepo" };
+        e = Assert.Throws<HubException>(() => new HubDownloader(Settings(server, dir)).Download("timm/gated", File));
+        Assert.Contains("the repository is gated", e.Message);
+
+        e = Assert.Throws<HubException>(() => new HubDownloader(Settings(server, dir)).Download(Repo, "other.bin"));
+        Assert.Contains("HTTP 404: the repository has no file of that name", e.Message);
+    }
+
+    [Fact]
+    public void EveryModelMapsToTheTagTimmPublishesOrSaysWhyNot()
+    {
+        Assert.Equal("timm/rexnet_150.nav_in1k", ModelZoo.Get("rexnet_150").HubRepository);
+        Assert.Equal("timm/rexnetr_200.sw_in12k_ft_in1k", ModelZoo.Get("rexnetr_200").HubRepository);
+        Assert.Equal("timm/rexnetr_300.sw_in12k_ft_in1k", ModelZoo.Get("rexnetr_300").HubRepository);
+        Assert.Equal((224, 0.875), (ModelZoo.Get("rexnet_100").Pretrained!.EvalSize, ModelZoo.Get("rexnet_100").Pretrained!.EvalCropPct));
+        Assert.Equal((288, 1.0), (ModelZoo.Get("rexnetr_200").Pretrained!.EvalSize, ModelZoo.Get("rexnetr_200").Pretrained!.EvalCropPct));
+        foreach (string name in new[] { "rexnetr_100", "rexnetr_130", "rexnetr_150" })
+        {
+            var entry = ModelZoo.Get(name);
+            Assert.Null(entry.HubRepository);
+            var e = Assert.Throws<RexNetException>(() => PretrainedWeights.Resolve(entry, new HubSettings { CacheDirectory = "/nonexistent", Offline = true }));
+            Assert.Equal(RexNetErrorCode.InvalidArgument, e.Code);
+            Assert.Contains($"timm publishes no pretrained weights for {name}", e.Message);
+        }
     }
 
     [Fact]

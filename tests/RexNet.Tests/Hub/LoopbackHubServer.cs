@@ -34,6 +34,9 @@ internal sealed class LoopbackHubServer : IDisposable
     /// <summary>Host name the CDN redirect points at; "localhost" makes it a different host from the hub's 127.0.0.1.</summary>
     public string CdnHost { get; set; } = "127.0.0.1";
 
+    /// <summary>Headers of the answer for any other repository: the hub's 401 for a repository that does not exist.</summary>
+    public Dictionary<string, string> MissingRepositoryHeaders { get; set; } = new() { ["X-Error-Code"] = "RepoNotFound", ["X-Error-Message"] = "Repository not found" };
+
     public List<string> Requests { get; } = [];
     public List<string?> Authorizations { get; } = [];
 
@@ -107,6 +110,11 @@ internal sealed class LoopbackHubServer : IDisposable
         if (path == cdn && method == "GET")
         {
             await WriteBodyAsync(stream, method, []);
+            return;
+        }
+        if (!path.StartsWith($"/{Repo}/", StringComparison.Ordinal))
+        {
+            await WriteAsync(stream, "401 Unauthorized", MissingRepositoryHeaders, [], 0);
             return;
         }
         await WriteAsync(stream, "404 Not Found", new() { ["X-Error-Code"] = "EntryNotFound" }, [], 0);

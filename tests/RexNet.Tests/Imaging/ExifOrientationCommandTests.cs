@@ -35,7 +35,7 @@ public class ExifOrientationCommandTests
 
         var bad = CliRunner.Run("preprocess", Rotated, "--output", dir.File("bad.npy"), "--exif-orientation", "sideways");
         Assert.Equal(2, bad.ExitCode);
-        Assert.Contains("--exif-orientation must be one of ignore|apply, got 'sideways'", bad.Stderr);
+        Assert.Contains("--exif-orientation must be one of ignore, apply, got 'sideways'", bad.Stderr);
         Assert.False(File.Exists(dir.File("bad.npy")));
     }
 
@@ -64,7 +64,7 @@ public class ExifOrientationCommandTests
         foreach (var (flags, expected) in new[] { (Array.Empty<string>(), "ignore"), (["--exif-orientation", "apply"], "apply") })
         {
             string report = dir.File($"report-{expected}.json");
-            var r = CliRunner.Run(["eval", Path.Combine(dir.Path, "val"), "--weights", weights, "--device", "cpu", "--size", "64", "--json", report, .. flags]);
+            var r = CliRunner.Run(["eval", Path.Combine(dir.Path, "val"), "--weights", weights, "--device", "cpu", "--size", "64", "--output", report, .. flags]);
             Assert.True(r.ExitCode == 0, r.Stderr);
             using var json = JsonDocument.Parse(File.ReadAllText(report));
             Assert.Equal(expected, json.RootElement.GetProperty("preprocess").GetProperty("exif_orientation").GetString());

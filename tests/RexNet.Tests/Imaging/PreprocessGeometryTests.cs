@@ -17,6 +17,20 @@ public class PreprocessGeometryTests
     }
 
     [Fact]
+    public void ANonSquareCropResizesToCoverItKeepingTheAspectRatioAsTimmsResizeKeepRatio()
+    {
+        // 160x224 at crop 0.875: scale size 182x256. A 400x300 image: ratios 300/182 = 1.648 and 400/256 = 1.5625, the
+        // smaller wins: round(400 / 1.5625) = 256 wide, round(300 / 1.5625) = 192 high; crop offsets (256-224)/2 = 16, (192-160)/2 = 16.
+        var options = new PreprocessOptions { Height = 160, Width = 224 };
+        Assert.Equal((182, 256), (options.ScaleHeight, options.ScaleWidth));
+        Assert.Equal(new ImagePreprocessor.ResizeGeometry(256, 192, 16, 16), ImagePreprocessor.Geometry(400, 300, options));
+        // A tall image: ratios 900/182 = 4.945 and 300/256 = 1.172: 256 wide, round(900 / 1.171875) = 768 high, offset (768-160)/2 = 304.
+        Assert.Equal(new ImagePreprocessor.ResizeGeometry(256, 768, 16, 304), ImagePreprocessor.Geometry(300, 900, options));
+        Assert.Equal(3 * 160 * 224, options.TensorElements);
+        Assert.Throws<RexNetException>(() => (options with { Preset = PreprocessPreset.Paddle }).Validate());
+    }
+
+    [Fact]
     public void PaddleRoundsBothSidesAndFloorsTheCropOffset()
     {
         var paddle = PreprocessOptions.Default with { Preset = PreprocessPreset.Paddle };

@@ -59,7 +59,7 @@ public class ExportOnnxCliTests
 
     public static TheoryData<string, string[], string> BadExports => new()
     {
-        { "unknown flag", ["--fast"], "unknown option --fast" },
+        { "unknown flag", ["--fast"], "unknown option '--fast'" },
         { "opset too low", ["--opset", "10"], "--opset must be an integer in [11, 21]" },
         { "opset not a number", ["--opset", "x"], "--opset must be an integer" },
         { "dynamic with sizes", ["--dynamic", "--height", "128"], "--dynamic makes batch, height and width symbolic" },

@@ -140,6 +140,14 @@ public class OnnxStructureTests
             Assert.Equal([0.485, 0.456, 0.406], pre.RootElement.GetProperty("mean").EnumerateArray().Select(e => e.GetDouble()));
         }
 
+        var rexnetr = OnnxExporter.ExportFolded(RandomInit.CreateFolded(ModelSpec.FromZoo("rexnetr_200"), 1), new OnnxExportOptions { Dynamic = true }).Metadata;
+        using (var pre = JsonDocument.Parse(rexnetr["rexnet.preprocessing"]))
+        {
+            // timm's eval settings for rexnetr_200.sw_in12k_ft_in1k.
+            Assert.Equal([3, 288, 288], pre.RootElement.GetProperty("input_size").EnumerateArray().Select(e => e.GetInt32()));
+            Assert.Equal(1.0, pre.RootElement.GetProperty("crop_pct").GetDouble());
+        }
+
         var labels = Enumerable.Range(0, 1000).Select(i => $"class \"{i}\" é").ToArray();
         var with = Kept(new() { ClassLabels = labels }).Metadata;
         Assert.Equal(labels, JsonSerializer.Deserialize<string[]>(with["rexnet.class_labels"]));

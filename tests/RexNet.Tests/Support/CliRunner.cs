@@ -14,14 +14,14 @@ internal sealed record CliResult(int ExitCode, byte[] StdoutBytes, string Stderr
 /// stream, as in a process: text lines and binary outputs named "-" land in it in the order written.</summary>
 internal static class CliRunner
 {
-    public static CliResult Run(params string[] args) => Run(CommandLine.Commands, args);
+    public static CliResult Run(params string[] args) => Run(CliApp.CreateCommands(), args);
 
-    public static CliResult Run(IReadOnlyList<ICommand> commands, params string[] args)
+    public static CliResult Run(IEnumerable<RexNetCommand> commands, params string[] args)
     {
         var raw = new MemoryStream();
         var stdout = new StreamWriter(raw, new UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };
         var stderr = new StringWriter();
-        int exit = CommandLine.Run(args, stdout, stderr, raw, commands);
+        int exit = CliApp.Run(args, new CliConsole(stdout, stderr, raw), commands);
         stdout.Flush();
         return new CliResult(exit, raw.ToArray(), stderr.ToString());
     }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace RexNet.Cli.OnnxRuntime;
+namespace RexNet.Cli.Benchmarking;
 
-/// <summary>p50/p90/p99 of one call's wall time in milliseconds.</summary>
-internal sealed record Latency(double P50, double P90, double P99)
+/// <summary>Times several engines on a shared machine so that their ratio stays meaningful.</summary>
+internal static class InterleavedTimer
 {
     /// <summary>Timed calls per turn: both engines keep worker threads spinning for a moment after a call, so
     /// strict a, b, a, b alternation would time each engine against the other's spinning threads.</summary>
@@ -18,7 +18,7 @@ internal sealed record Latency(double P50, double P90, double P99)
     /// Runtime's intra-op pool spins for milliseconds after a run; on two cores it would otherwise take the time
     /// slices of the next engine's helpers), then one untimed call.
     /// </summary>
-    public static Latency[] MeasureInterleaved(IReadOnlyList<Action> calls, int warmup, int runs)
+    public static LatencyStats[] Measure(IReadOnlyList<Action> calls, int warmup, int runs)
     {
         foreach (var call in calls)
         {
@@ -42,13 +42,6 @@ internal sealed record Latency(double P50, double P90, double P99)
                 }
             }
         }
-        return ms.Select(Percentiles).ToArray();
-    }
-
-    private static Latency Percentiles(double[] ms)
-    {
-        Array.Sort(ms);
-        double At(double q) => ms[Math.Min(ms.Length - 1, (int)Math.Ceiling(q * ms.Length) - 1)];
-        return new Latency(At(0.50), At(0.90), At(0.99));
+        return ms.Select(LatencyStats.Of).ToArray();
     }
 }

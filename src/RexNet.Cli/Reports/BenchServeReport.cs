@@ -1,0 +1,15 @@
+using RexNet.Cli.Benchmarking;
+
+namespace RexNet.Cli.Reports;
+
+/// <summary>`rexnet bench-serve`: every cell of the grid, each beside the engine alone measured around it.</summary>
+internal sealed record BenchServeReport(
+    string Model, int Size, string Device, double Seconds, double WarmupSeconds, int MaxBatch, int MaxDelayUs, MachineInfo Machine,
+    string TimestampUtc, BenchServeCell[] Cells);
+
+internal sealed record BenchServeCell(
+    string Batching, string Transport, int Concurrency, int Requests, int Errors, double RequestsPerS, double P50Ms, double P99Ms,
+    double P50OverheadMs, double ThroughputVsEngine, double? CpuMsPerRequest, double? CpuMsPerEngineCall, BenchServeEngine Engine);
+
+/// <summary>The engine alone: batch-1 latency and images/s per batch size (keys are batch sizes).</summary>
+internal sealed record BenchServeEngine(double Batch1P50Ms, double Batch1P99Ms, int BestBatch, double BestImagesPerS, IReadOnlyDictionary<string, double> ImagesPerS);
