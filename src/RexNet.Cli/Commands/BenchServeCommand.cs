@@ -16,7 +16,7 @@ internal sealed class BenchServeCommand : RexNetCommand
     private readonly Option<string?> _model = WeightOptions.ModelOption("the model to serve (random-init weights; speed does not depend on them)", Defaults.Model);
     private readonly Option<int> _size = CliOptions.Int("--size", "square input size of the served model", Defaults.Size, ModelSpec.MinInputSize, 4096);
     private readonly Option<DeviceSpec> _device = CliOptions.Device(Defaults.Device, "what to serve on");
-    private readonly Option<int[]> _concurrency = CliOptions.IntList("--concurrency", "closed-loop clients per cell, one row of the grid each", [.. Defaults.Concurrency], 1, 4096);
+    private readonly Option<IntList> _concurrency = CliOptions.IntList("--concurrency", "closed-loop clients per cell, one row of the grid each", [.. Defaults.Concurrency], 1, 4096);
     private readonly Option<int> _seconds = CliOptions.Int("--seconds", "timed seconds per cell", (int)Defaults.Duration.TotalSeconds, 1, 3600, "S");
     private readonly Option<int> _warmup = CliOptions.Int("--warmup-seconds", "untimed seconds before each cell", (int)Defaults.Warmup.TotalSeconds, 0, 600, "S");
     private readonly Option<int?> _threads = CliOptions.Threads("CPU threads of the engine");
@@ -52,7 +52,7 @@ internal sealed class BenchServeCommand : RexNetCommand
             Model = parse.GetValue(_model)!,
             Size = parse.GetValue(_size),
             Device = parse.GetValue(_device),
-            Concurrency = parse.GetValue(_concurrency)!,
+            Concurrency = parse.GetValue(_concurrency)!.Values,
             Duration = TimeSpan.FromSeconds(parse.GetValue(_seconds)),
             Warmup = TimeSpan.FromSeconds(parse.GetValue(_warmup)),
             Threads = CliOptions.Threads(parse, _threads, console, Name),

@@ -7,7 +7,7 @@ namespace RexNet.Cli.Options;
 internal sealed class BenchmarkOptions(int[] batches, int runs, int warmup, string threads)
 {
     public Option<string?> Model { get; } = WeightOptions.ModelOption("the model to time (random-init weights; speed does not depend on them)", "rexnet_100");
-    public Option<int[]> Batch { get; } = CliOptions.IntList("--batch", "batch sizes to time, one table row each", batches, 1, 256);
+    public Option<IntList> Batch { get; } = CliOptions.IntList("--batch", "batch sizes to time, one table row each", batches, 1, 256);
     public InputSizeOptions Size { get; } = new("224");
     public Option<int> Runs { get; } = CliOptions.Int("--runs", "timed runs per batch size; the percentiles rest on these", runs, 1, 1_000_000);
     public Option<int> Warmup { get; } = CliOptions.Int("--warmup", "untimed runs per batch size before timing", warmup, 0, 100_000);
@@ -26,7 +26,7 @@ internal sealed class BenchmarkOptions(int[] batches, int runs, int warmup, stri
     public BenchmarkSettings Resolve(ParseResult parse, CliConsole console, string command)
     {
         var (height, width) = Size.Resolve(parse, 224);
-        return new BenchmarkSettings(ModelSpec.FromZoo(parse.GetValue(Model)!), parse.GetValue(Batch)!, height, width,
+        return new BenchmarkSettings(ModelSpec.FromZoo(parse.GetValue(Model)!), parse.GetValue(Batch)!.Values, height, width,
             parse.GetValue(Runs), parse.GetValue(Warmup), CliOptions.Threads(parse, Threads, console, command));
     }
 }

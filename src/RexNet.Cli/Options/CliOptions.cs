@@ -26,10 +26,10 @@ internal static class CliOptions
         new(name) { Description = description, HelpName = helpName, CustomParser = r => ParseInt(r, name, min, max) };
 
     /// <summary>A comma-separated list of integers: --batch 1,4,8.</summary>
-    public static Option<int[]> IntList(string name, string description, int[] defaultValue, int min, int max) =>
+    public static Option<IntList> IntList(string name, string description, int[] defaultValue, int min, int max) =>
         new(name)
         {
-            Description = description, HelpName = "N,N,...", DefaultValueFactory = _ => defaultValue,
+            Description = description, HelpName = "N,N,...", DefaultValueFactory = _ => new IntList(defaultValue),
             CustomParser = r =>
             {
                 string text = r.Tokens[0].Value;
@@ -39,11 +39,11 @@ internal static class CliOptions
                     if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < min || v > max)
                     {
                         r.AddError($"{name} must be a comma-separated list of integers in [{min}, {max}], got '{text}'");
-                        return [];
+                        return new IntList([]);
                     }
                     values.Add(v);
                 }
-                return [.. values];
+                return new IntList([.. values]);
             },
         };
 

@@ -78,36 +78,27 @@ internal sealed class CpuArena
                 lastRead[t] = i;
             }
         }
-        // The input and the logits keep slots of their own; every other tensor takes the free slot closest in size.
-        var slotSizes = new List<long>();
-        var freeAfter = new List<int>();
-        foreach (int id in tensors.Keys.OrderBy(id => firstWrite[id]).ThenBy(id => id))
+        // The input and the logits keep slots of their own; every other tensor shares by liveness over the fused steps.
+        int count = plan.Tensors.Count;
+        var sizes = new int[count];
+        var producedAt = new int[count];
+        var lastUse = new int[count];
+        Array.Fill(producedAt, -1);
+        Array.Fill(lastUse, -1);
+        foreach (var (id, length) in lengths)
         {
-            int end = id == plan.Input.Id || id == plan.Logits.Id ? int.MaxValue : lastRead.GetValueOrDefault(id, firstWrite[id]);
-            int slot = -1;
-            if (end != int.MaxValue)
-            {
-                for (int s = 0; s < slotSizes.Count; s++)
-                {
-                    if (freeAfter[s] < firstWrite[id] && (slot < 0 || Math.Abs(slotSizes[s] - lengths[id]) < Math.Abs(slotSizes[slot] - lengths[id])))
-                    {
-                        slot = s;
-                    }
-                }
-            }
-            if (slot < 0)
-            {
-                slot = slotSizes.Count;
-                slotSizes.Add(0);
-                freeAfter.Add(0);
-            }
-            slotSizes[slot] = Math.Max(slotSizes[slot], lengths[id]);
-            freeAfter[slot] = end;
-            tensors[id] = tensors[id] with { Slot = slot };
+            sizes[id] = checked((int)length);
+            producedAt[id] = firstWrite[id];
+            lastUse[id] = lastRead.GetValueOrDefault(id, -1);
         }
-        Slots = slotSizes.Select(size => new AlignedFloats(checked((int)size))).ToArray();
+        var (slotOf, slotSizes) = SlotAssignment.Assign(sizes, producedAt, lastUse, [plan.Input.Id, plan.Logits.Id]);
+        foreach (int id in lengths.Keys)
+        {
+            tensors[id] = tensors[id] with { Slot = slotOf[id] };
+        }
+        Slots = slotSizes.Select(size => new AlignedFloats(size)).ToArray();
         Tensors = tensors;
-        Bytes = slotSizes.Sum() * sizeof(float);
+        Bytes = slotSizes.Sum(size => (long)size) * sizeof(float);
     }
 
     public AlignedFloats Slot(int tensor) => Slots[Tensors[tensor].Slot];
