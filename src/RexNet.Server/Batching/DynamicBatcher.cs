@@ -65,7 +65,8 @@ internal sealed class DynamicBatcher : IDisposable
     /// <summary>Engine runs so far.</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
-    /// <summary>Queues a request's images; the returned work completes when its logits are in.</summary>
+    /// <summary>Queues a request's images; the returned work completes once its logits are in, or once every slice has
+    /// been run or dropped when one failed or the client left. <paramref name="images"/> is read until then.</summary>
     public BatchWork Submit(ReadOnlyMemory<float> images, int count, CancellationToken cancellation)
     {
         int maxBatch = _settings.MaxBatch;
