@@ -75,6 +75,7 @@ internal sealed class BenchServeCommand : RexNetCommand
         }
         var cells = report.Cells.Select(c => new BenchServeCell(c.Batching, c.Transport, c.Concurrency, c.Requests, c.Errors, c.RequestsPerSecond,
             c.P50Ms, c.P99Ms, c.P50OverheadMs, c.ThroughputRatio, c.CpuMs?.Request, c.CpuMs?.Engine,
+            new BenchServeCost(c.Cost.CpuMs, c.Cost.AllocatedKB, c.Cost.Gen0PerK, c.Cost.Gen1PerK, c.Cost.Gen2PerK),
             new BenchServeEngine(c.Engine.P50Ms, c.Engine.P99Ms, c.Engine.BestBatch, c.Engine.BestImagesPerSecond,
                 c.Engine.ImagesPerSecond.ToDictionary(kv => kv.Key.ToString(inv), kv => kv.Value)))).ToArray();
         target.Write(new BenchServeReport(options.Model, options.Size, options.Device.ToString(), options.Duration.TotalSeconds, options.Warmup.TotalSeconds,
@@ -85,11 +86,13 @@ internal sealed class BenchServeCommand : RexNetCommand
     private static CsvTable Csv(BenchServeReport r)
     {
         var table = new CsvTable("batching", "transport", "concurrency", "requests", "errors", "requests_per_s", "p50_ms", "p99_ms",
-            "p50_overhead_ms", "throughput_vs_engine", "cpu_ms_per_request", "cpu_ms_per_engine_call", "engine_batch1_p50_ms", "engine_best_images_per_s");
+            "p50_overhead_ms", "throughput_vs_engine", "cpu_ms_per_request", "cpu_ms_per_engine_call", "engine_batch1_p50_ms", "engine_best_images_per_s",
+            "window_cpu_ms_per_request", "allocated_kb_per_request", "gen0_per_1000", "gen1_per_1000", "gen2_per_1000");
         foreach (var c in r.Cells)
         {
             table.Add(c.Batching, c.Transport, c.Concurrency, c.Requests, c.Errors, c.RequestsPerS, c.P50Ms, c.P99Ms, c.P50OverheadMs,
-                c.ThroughputVsEngine, c.CpuMsPerRequest, c.CpuMsPerEngineCall, c.Engine.Batch1P50Ms, c.Engine.BestImagesPerS);
+                c.ThroughputVsEngine, c.CpuMsPerRequest, c.CpuMsPerEngineCall, c.Engine.Batch1P50Ms, c.Engine.BestImagesPerS,
+                c.PerRequest.CpuMs, c.PerRequest.AllocatedKB, c.PerRequest.Gen0PerThousand, c.PerRequest.Gen1PerThousand, c.PerRequest.Gen2PerThousand);
         }
         return table;
     }

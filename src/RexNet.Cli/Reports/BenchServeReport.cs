@@ -9,7 +9,12 @@ internal sealed record BenchServeReport(
 
 internal sealed record BenchServeCell(
     string Batching, string Transport, int Concurrency, int Requests, int Errors, double RequestsPerS, double P50Ms, double P99Ms,
-    double P50OverheadMs, double ThroughputVsEngine, double? CpuMsPerRequest, double? CpuMsPerEngineCall, BenchServeEngine Engine);
+    double P50OverheadMs, double ThroughputVsEngine, double? CpuMsPerRequest, double? CpuMsPerEngineCall, BenchServeCost PerRequest,
+    BenchServeEngine Engine);
+
+/// <summary>The process (server and clients) per request over the timed window: CPU (at concurrency 1 including the
+/// alternating engine call), managed allocation, and collections of each generation per 1000 requests.</summary>
+internal sealed record BenchServeCost(double CpuMs, double AllocatedKB, double Gen0PerThousand, double Gen1PerThousand, double Gen2PerThousand);
 
 /// <summary>The engine alone: batch-1 latency and images/s per batch size (keys are batch sizes).</summary>
 internal sealed record BenchServeEngine(double Batch1P50Ms, double Batch1P99Ms, int BestBatch, double BestImagesPerS, IReadOnlyDictionary<string, double> ImagesPerS);

@@ -2,7 +2,9 @@ namespace RexNet.Server.Batching;
 
 /// <summary>
 /// One request's images travelling through the batcher. A request larger than a batch is cut into slices; its
-/// task completes when every slice has run, or fails with the first error.
+/// task completes when every slice has settled (run, failed, or been dropped), never before: from then on no batch
+/// reads <see cref="Images"/>, so the request may release the memory under them. It fails with the first error,
+/// is canceled if a slice was dropped for the client going away, and succeeds otherwise.
 /// </summary>
 internal sealed class BatchWork
 {
@@ -10,8 +12,10 @@ internal sealed class BatchWork
     private int _slicesLeft;
     private int _dispatched;
     private long _computeTicks;
+    private Exception? _error;
+    private volatile bool _dropped;
 
-    public BatchWork(float[] images, int count, int numClasses, long enqueuedAt, CancellationToken cancellation)
+    public BatchWork(ReadOnlyMemory<float> images, int count, int numClasses, long enqueuedAt, CancellationToken cancellation)
     {
         Images = images;
         Count = count;
@@ -20,7 +24,7 @@ internal sealed class BatchWork
         Cancellation = cancellation;
     }
 
-    public float[] Images { get; }
+    public ReadOnlyMemory<float> Images { get; }
     public int Count { get; }
 
     /// <summary>Filled slice by slice: [Count, classes].</summary>
@@ -40,7 +44,8 @@ internal sealed class BatchWork
 
     public Task Completion => _done.Task;
 
-    public bool IsFinished => _done.Task.IsCompleted;
+    /// <summary>A slice has failed: the request's remaining slices need not run.</summary>
+    public bool HasFailed => Volatile.Read(ref _error) is not null;
 
     internal void SetSlices(int slices) => _slicesLeft = slices;
 
@@ -53,19 +58,47 @@ internal sealed class BatchWork
         }
     }
 
-    /// <summary>One slice ran; the last one completes the request.</summary>
+    /// <summary>One slice ran.</summary>
     internal void SliceDone(TimeSpan compute)
     {
         Interlocked.Add(ref _computeTicks, compute.Ticks);
-        if (Interlocked.Decrement(ref _slicesLeft) == 0)
+        Settle();
+    }
+
+    /// <summary>One slice's batch failed; the first error is the request's.</summary>
+    internal void SliceFailed(Exception error)
+    {
+        Interlocked.CompareExchange(ref _error, error, null);
+        Settle();
+    }
+
+    /// <summary>One slice was not run: the client went away or another slice failed.</summary>
+    internal void SliceDropped()
+    {
+        _dropped = true;
+        Settle();
+    }
+
+    /// <summary>The last slice to settle completes the request.</summary>
+    private void Settle()
+    {
+        if (Interlocked.Decrement(ref _slicesLeft) != 0)
+        {
+            return;
+        }
+        if (Volatile.Read(ref _error) is { } error)
+        {
+            _done.TrySetException(error);
+        }
+        else if (_dropped)
+        {
+            _done.TrySetCanceled(Cancellation);
+        }
+        else
         {
             _done.TrySetResult();
         }
     }
-
-    internal void Fail(Exception error) => _done.TrySetException(error);
-
-    internal void Cancel() => _done.TrySetCanceled(Cancellation);
 }
 
 /// <summary>Images [Start, Start + Count) of one request: the unit the batcher packs into batches.</summary>

@@ -65,8 +65,9 @@ internal sealed class DynamicBatcher : IDisposable
     /// <summary>Engine runs so far.</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
-    /// <summary>Queues a request's images; the returned work completes when its logits are in.</summary>
-    public BatchWork Submit(float[] images, int count, CancellationToken cancellation)
+    /// <summary>Queues a request's images; the returned work completes once its logits are in, or once every slice has
+    /// been run or dropped when one failed or the client left. <paramref name="images"/> is read until then.</summary>
+    public BatchWork Submit(ReadOnlyMemory<float> images, int count, CancellationToken cancellation)
     {
         int maxBatch = _settings.MaxBatch;
         lock (_admission)
@@ -203,9 +204,9 @@ internal sealed class DynamicBatcher : IDisposable
     /// <summary>Slices of requests that already failed, or whose client went away, are not run.</summary>
     private bool Dropped(BatchSlice slice)
     {
-        if (slice.Work.IsFinished || slice.Work.Cancellation.IsCancellationRequested)
+        if (slice.Work.HasFailed || slice.Work.Cancellation.IsCancellationRequested)
         {
-            slice.Work.Cancel();
+            slice.Work.SliceDropped();
             if (slice.Last)
             {
                 Released();
@@ -259,14 +260,14 @@ internal sealed class DynamicBatcher : IDisposable
         if (batch.Count == 1)
         {
             // A batch of one request runs straight from its buffer.
-            source = batch[0].Work.Images.AsSpan(batch[0].Start * per, images * per);
+            source = batch[0].Work.Images.Span.Slice(batch[0].Start * per, images * per);
         }
         else
         {
             int offset = 0;
             foreach (var slice in batch)
             {
-                slice.Work.Images.AsSpan(slice.Start * per, slice.Count * per).CopyTo(input.AsSpan(offset * per));
+                slice.Work.Images.Span.Slice(slice.Start * per, slice.Count * per).CopyTo(input.AsSpan(offset * per));
                 offset += slice.Count;
             }
             source = input.AsSpan(0, images * per);
@@ -282,7 +283,7 @@ internal sealed class DynamicBatcher : IDisposable
             var error = new InferenceException(InferenceStatus.Internal, "the engine failed: " + OneLine(e), e);
             foreach (var slice in batch)
             {
-                slice.Work.Fail(error);
+                slice.Work.SliceFailed(error);
             }
             return;
         }

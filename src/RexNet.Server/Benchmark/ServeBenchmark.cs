@@ -34,6 +34,9 @@ internal sealed record ServeCell(string Batching, string Transport, int Concurre
     /// CPU time counts only while a thread runs, so unlike latency it holds up on a machine others load.</summary>
     public (double Request, double Engine)? CpuMs { get; init; }
 
+    /// <summary>What the process (server and clients together) spent per request over the timed window.</summary>
+    public ProcessCost Cost { get; init; } = ProcessCost.None;
+
     public double RequestsPerSecond => Requests / Seconds;
 
     /// <summary>p50 over the engine's batch-1 p50 measured just before this cell.</summary>
@@ -53,6 +56,30 @@ internal sealed record EngineBaseline(double P50Ms, double P99Ms, int BestBatch,
         var rates = a.ImagesPerSecond.ToDictionary(kv => kv.Key, kv => (kv.Value + b.ImagesPerSecond[kv.Key]) / 2);
         var best = rates.MaxBy(kv => kv.Value);
         return new EngineBaseline((a.P50Ms + b.P50Ms) / 2, (a.P99Ms + b.P99Ms) / 2, best.Key, best.Value, rates);
+    }
+}
+
+/// <summary>Per request: process CPU (at concurrency 1 it includes the alternating engine call), managed bytes
+/// allocated, and garbage collections of each generation per 1000 requests.</summary>
+internal sealed record ProcessCost(double CpuMs, double AllocatedKB, double Gen0PerK, double Gen1PerK, double Gen2PerK)
+{
+    public static readonly ProcessCost None = new(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+}
+
+/// <summary>The process's CPU time, allocated bytes and collection counts at one moment.</summary>
+internal readonly record struct ProcessSample(TimeSpan Cpu, long Allocated, int Gen0, int Gen1, int Gen2)
+{
+    public static ProcessSample Take(Process self)
+    {
+        self.Refresh();
+        return new(self.TotalProcessorTime, GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+    }
+
+    public static ProcessCost PerRequest(ProcessSample from, ProcessSample to, int requests)
+    {
+        double n = Math.Max(1, requests);
+        return new ProcessCost((to.Cpu - from.Cpu).TotalMilliseconds / n, (to.Allocated - from.Allocated) / 1024.0 / n,
+            (to.Gen0 - from.Gen0) * 1000 / n, (to.Gen1 - from.Gen1) * 1000 / n, (to.Gen2 - from.Gen2) * 1000 / n);
     }
 }
 
@@ -111,9 +138,11 @@ internal static class ServeBenchmark
                     var engine = cell.Engine;
                     cells.Add(cell);
                     log.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                        "batching {0,-3} {1,-11} c={2,-4} {3,8:F1} req/s  p50 {4,8:F2} ms  p99 {5,8:F2} ms  errors {6}  | engine b1 p50 {7:F2} ms, best {8:F1} img/s (b{9})",
+                        "batching {0,-3} {1,-11} c={2,-4} {3,8:F1} req/s  p50 {4,8:F2} ms  p99 {5,8:F2} ms  errors {6}  | engine b1 p50 {7:F2} ms, best {8:F1} img/s (b{9})" +
+                        "  | per request: CPU {10:F2} ms, {11:F0} KB allocated, GCs per 1000: {12:F0}/{13:F0}/{14:F0} (gen0/1/2)",
                         cell.Batching, cell.Transport, cell.Concurrency, cell.RequestsPerSecond, cell.P50Ms, cell.P99Ms, cell.Errors,
-                        engine.P50Ms, engine.BestImagesPerSecond, engine.BestBatch));
+                        engine.P50Ms, engine.BestImagesPerSecond, engine.BestBatch, cell.Cost.CpuMs, cell.Cost.AllocatedKB,
+                        cell.Cost.Gen0PerK, cell.Cost.Gen1PerK, cell.Cost.Gen2PerK));
                 }
                 transport.Dispose();
             }
@@ -267,6 +296,7 @@ internal static class ServeBenchmark
         long serverTicks = 0;
         using var self = Process.GetCurrentProcess();
         TimeSpan requestCpu = TimeSpan.Zero, engineCpu = TimeSpan.Zero;
+        ProcessSample? first = null;
         while (Stopwatch.GetTimestamp() < end)
         {
             var c0 = Cpu(self);
@@ -281,6 +311,7 @@ internal static class ServeBenchmark
             {
                 continue;
             }
+            first ??= ProcessSample.Take(self);
             requestCpu += c1 - c0;
             engineCpu += c2 - c1;
             serverTicks += t1 - t0;
@@ -294,6 +325,7 @@ internal static class ServeBenchmark
                 errors++;
             }
         }
+        var last = ProcessSample.Take(self);
         served.Sort();
         alone.Sort();
         var engine = throughput with { P50Ms = Percentile(alone, 0.50), P99Ms = Percentile(alone, 0.99) };
@@ -302,7 +334,15 @@ internal static class ServeBenchmark
         return new ServeCell(batching, transport.Name, 1, served.Count, errors, seconds, Percentile(served, 0.50), Percentile(served, 0.99), engine)
         {
             CpuMs = (requestCpu.TotalMilliseconds / Math.Max(1, served.Count + errors), engineCpu.TotalMilliseconds / Math.Max(1, alone.Count)),
+            // The first sample is taken after the window's first round, which it leaves out.
+            Cost = ProcessSample.PerRequest(first ?? last, last, served.Count + errors - 1),
         };
+    }
+
+    private static Task Until(long timestamp)
+    {
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
+        return left > TimeSpan.Zero ? Task.Delay(left) : Task.CompletedTask;
     }
 
     private static TimeSpan Cpu(Process self)
@@ -342,10 +382,15 @@ internal static class ServeBenchmark
                 }
             }
         }).ToArray();
+        using var self = Process.GetCurrentProcess();
+        await Until(start);
+        var first = ProcessSample.Take(self);
+        await Until(end);
+        var last = ProcessSample.Take(self);
         await Task.WhenAll(clients);
         var all = latencies.SelectMany(l => l).ToList();
         all.Sort();
         return new ServeCell(batching, transport.Name, concurrency, all.Count, errors.Sum(), options.Duration.TotalSeconds,
-            Percentile(all, 0.50), Percentile(all, 0.99), engine);
+            Percentile(all, 0.50), Percentile(all, 0.99), engine) { Cost = ProcessSample.PerRequest(first, last, all.Count + errors.Sum()) };
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using RexNet.Server.Grpc.Protocol;
 using RexNet.Server.Inference;
 
@@ -15,19 +16,21 @@ internal sealed class GrpcPayload(InferTensorContents? contents) : ITensorPayloa
         }
     }
 
-    public void ReadFp32(string input, Span<float> destination)
+    public Fp32Buffer ReadFp32(string input, int elements, ArrayPool<float> pool)
     {
-        CheckFp32Count(input, destination.Length);
-        var values = Fp32(input);
-        for (int i = 0; i < destination.Length; i++)
+        CheckFp32Count(input, elements);
+        return Fp32Buffer.Rent(pool, elements, (values: Fp32(input), input), static (destination, state) =>
         {
-            float v = values[i];
-            if (!float.IsFinite(v))
+            for (int i = 0; i < destination.Length; i++)
             {
-                throw InferenceException.BadRequest($"input '{input}' element {i} is not a finite FP32 value");
+                float v = state.values[i];
+                if (!float.IsFinite(v))
+                {
+                    throw InferenceException.BadRequest($"input '{state.input}' element {i} is not a finite FP32 value");
+                }
+                destination[i] = v;
             }
-            destination[i] = v;
-        }
+        });
     }
 
     public IReadOnlyList<ReadOnlyMemory<byte>> ReadBytes(string input, int count)

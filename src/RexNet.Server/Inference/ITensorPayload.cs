@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace RexNet.Server.Inference;
 
 /// <summary>
@@ -10,8 +12,9 @@ internal interface ITensorPayload
     /// <summary>Checks, before anything is allocated, what can be known of the FP32 element count cheaply.</summary>
     void CheckFp32Count(string input, long elements);
 
-    /// <summary>Writes exactly <c>destination.Length</c> FP32 elements.</summary>
-    void ReadFp32(string input, Span<float> destination);
+    /// <summary>Exactly <paramref name="elements"/> FP32 elements: in place when the transport delivered raw bytes,
+    /// otherwise converted into an array rented from <paramref name="pool"/>.</summary>
+    Fp32Buffer ReadFp32(string input, int elements, ArrayPool<float> pool);
 
     /// <summary>Returns exactly <paramref name="count"/> BYTES elements.</summary>
     IReadOnlyList<ReadOnlyMemory<byte>> ReadBytes(string input, int count);

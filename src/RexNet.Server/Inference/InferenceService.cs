@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using RexNet.Server.Hosting;
 using RexNet.Server.Metrics;
@@ -31,6 +32,8 @@ internal sealed class InferenceService(ModelHost host, ServeOptions options, Tim
         return loaded ?? throw new InferenceException(InferenceStatus.Unavailable, "the model is still loading");
     }
 
+    /// <summary>Runs one request. Its payloads' memory (a REST body, a gRPC message) must stay valid until this returns
+    /// or throws: raw FP32 is read in place by the engines, and this returns only once no batch can still read it.</summary>
     public async Task<InferResult> InferAsync(InferRequest request, CancellationToken cancellation)
     {
         long started = time.GetTimestamp();
@@ -39,9 +42,10 @@ internal sealed class InferenceService(ModelHost host, ServeOptions options, Tim
         try
         {
             var plan = OutputPlan.Resolve(request.Outputs, request.DefaultBinaryOutput, loaded.Model);
-            var batch = InputDecoder.Decode(request.Inputs, loaded.Model, options.MaxRequestImages);
+            using var batch = InputDecoder.Decode(request.Inputs, loaded.Model, options.MaxRequestImages, ArrayPool<float>.Shared);
             images = batch.Count;
             var work = loaded.Batcher.Submit(batch.Pixels, batch.Count, cancellation);
+            // Completion waits for every slice to have run or been dropped, so disposing the batch afterwards is safe.
             await work.Completion.ConfigureAwait(false);
             var total = time.GetElapsedTime(started);
             loaded.Metrics.Succeeded(total, work.QueueTime, work.ComputeTime);

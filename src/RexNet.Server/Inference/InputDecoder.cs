@@ -1,14 +1,13 @@
+using System.Buffers;
 using RexNet.Imaging;
 
 namespace RexNet.Server.Inference;
 
-/// <summary>Images laid end to end as the engine takes them: <see cref="Count"/> x [3, H, W] floats.</summary>
-internal sealed record ImageBatch(float[] Pixels, int Count);
-
 /// <summary>
 /// Turns a request's one input into the engine's NCHW floats. Names, datatypes and shapes are checked against
 /// the model, and the shape's size against the limits, before any buffer is allocated; encoded images go
-/// through the model's eval transform.
+/// through the model's eval transform. Raw FP32 is read in place; anything converted goes into an array rented from
+/// the pool, which the returned batch gives back when disposed (and which goes back at once when decoding fails).
 /// </summary>
 internal static class InputDecoder
 {
@@ -16,7 +15,7 @@ internal static class InputDecoder
     public const string Bytes = "BYTES";
     private const int MaxRank = 8;
 
-    public static ImageBatch Decode(IReadOnlyList<InputTensor> inputs, ServedModel model, int maxImages)
+    public static ImageBatch Decode(IReadOnlyList<InputTensor> inputs, ServedModel model, int maxImages, ArrayPool<float> pool)
     {
         if (inputs.Count == 0)
         {
@@ -30,13 +29,13 @@ internal static class InputDecoder
         var input = inputs[0];
         return input.Name switch
         {
-            ServedModel.InputTensor => DecodeTensor(input, model, maxImages),
-            ServedModel.ImageTensor => DecodeImages(input, model, maxImages),
+            ServedModel.InputTensor => DecodeTensor(input, model, maxImages, pool),
+            ServedModel.ImageTensor => DecodeImages(input, model, maxImages, pool),
             _ => throw InferenceException.BadRequest($"unknown input '{input.Name}'; {Expected(model)}"),
         };
     }
 
-    private static ImageBatch DecodeTensor(InputTensor input, ServedModel model, int maxImages)
+    private static ImageBatch DecodeTensor(InputTensor input, ServedModel model, int maxImages, ArrayPool<float> pool)
     {
         RequireDatatype(input, Fp32);
         long elements = CheckedElements(input, model, maxImages);
@@ -48,12 +47,11 @@ internal static class InputDecoder
         }
         int count = CheckBatch(input, shape[0], maxImages);
         input.Payload.CheckFp32Count(input.Name, elements);
-        var pixels = new float[elements];
-        input.Payload.ReadFp32(input.Name, pixels);
-        return new ImageBatch(pixels, count);
+        // The limit of images per request keeps the element count far below int.MaxValue.
+        return new ImageBatch(input.Payload.ReadFp32(input.Name, (int)elements, pool), count);
     }
 
-    private static ImageBatch DecodeImages(InputTensor input, ServedModel model, int maxImages)
+    private static ImageBatch DecodeImages(InputTensor input, ServedModel model, int maxImages, ArrayPool<float> pool)
     {
         RequireDatatype(input, Bytes);
         CheckedElements(input, model, maxImages);
@@ -63,22 +61,24 @@ internal static class InputDecoder
         }
         int count = CheckBatch(input, input.Shape[0], maxImages);
         var encoded = input.Payload.ReadBytes(input.Name, count);
-        int per = model.ImageElements;
-        var pixels = new float[(long)count * per];
-        for (int i = 0; i < count; i++)
+        var pixels = Fp32Buffer.Rent(pool, count * model.ImageElements, (name: input.Name, encoded, model), static (pixels, state) =>
         {
-            float[] tensor;
-            try
+            int per = state.model.ImageElements;
+            for (int i = 0; i < state.encoded.Count; i++)
             {
-                using var stream = new MemoryStream(encoded[i].ToArray(), writable: false);
-                tensor = ImagePreprocessor.Preprocess(stream, $"input '{input.Name}' element {i}", model.Preprocess);
+                float[] tensor;
+                try
+                {
+                    using var stream = new MemoryStream(state.encoded[i].ToArray(), writable: false);
+                    tensor = ImagePreprocessor.Preprocess(stream, $"input '{state.name}' element {i}", state.model.Preprocess);
+                }
+                catch (RexNetException e)
+                {
+                    throw new InferenceException(InferenceStatus.BadRequest, e.Message, e);
+                }
+                tensor.CopyTo(pixels.Slice(i * per, per));
             }
-            catch (RexNetException e)
-            {
-                throw new InferenceException(InferenceStatus.BadRequest, e.Message, e);
-            }
-            tensor.CopyTo(pixels.AsSpan(i * per, per));
-        }
+        });
         return new ImageBatch(pixels, count);
     }
 

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 
 namespace RexNet.Server.Inference;
 
@@ -18,11 +18,11 @@ internal sealed class RawPayload(ReadOnlyMemory<byte> data) : ITensorPayload
         }
     }
 
-    public void ReadFp32(string input, Span<float> destination)
+    /// <summary>The engine reads the request's bytes where they are: no copy, nothing rented.</summary>
+    public Fp32Buffer ReadFp32(string input, int elements, ArrayPool<float> pool)
     {
-        CheckFp32Count(input, destination.Length);
-        // The wire is little-endian, as are the machines .NET runs this server on (x64, arm64).
-        MemoryMarshal.Cast<byte, float>(data.Span).CopyTo(destination);
+        CheckFp32Count(input, elements);
+        return Fp32Buffer.Borrow(data);
     }
 
     public IReadOnlyList<ReadOnlyMemory<byte>> ReadBytes(string input, int count)

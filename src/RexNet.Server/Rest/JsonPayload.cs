@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using RexNet.Server.Inference;
 
@@ -17,15 +18,16 @@ internal sealed class JsonPayload(JsonElement data) : ITensorPayload
         // Counting nested arrays costs a walk; ReadFp32 checks the count exactly as it copies.
     }
 
-    public void ReadFp32(string input, Span<float> destination)
-    {
-        int written = 0;
-        Walk(data, 0, ref written, destination, input);
-        if (written != destination.Length)
+    public Fp32Buffer ReadFp32(string input, int elements, ArrayPool<float> pool) =>
+        Fp32Buffer.Rent(pool, elements, (data, input), static (destination, state) =>
         {
-            throw InferenceException.BadRequest($"input '{input}' has {written} data elements; its shape needs {destination.Length}");
-        }
-    }
+            int written = 0;
+            Walk(state.data, 0, ref written, destination, state.input);
+            if (written != destination.Length)
+            {
+                throw InferenceException.BadRequest($"input '{state.input}' has {written} data elements; its shape needs {destination.Length}");
+            }
+        });
 
     private static void Walk(JsonElement element, int depth, ref int written, Span<float> destination, string input)
     {

@@ -175,6 +175,83 @@ public sealed class DynamicBatcherTests
         Assert.Equal(0, batcher.Pending);
     }
 
+    /// <summary>An engine that runs the image whose first pixel is <paramref name="pixel"/> only when the test lets it.</summary>
+    private sealed class GatedEngine(float pixel)
+    {
+        public ManualResetEventSlim Started { get; } = new();
+        public ManualResetEventSlim Release { get; } = new();
+        public int Runs;
+
+        public void Run(ReadOnlySpan<float> input, Span<float> logits)
+        {
+            Interlocked.Increment(ref Runs);
+            if (input[0] == pixel)
+            {
+                Started.Set();
+                Assert.True(Release.Wait(Bounded.Limit, Token));
+            }
+            logits.Fill(input[0]);
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_request_completes_only_once_its_other_slices_stopped_running()
+    {
+        // Two engines each take one slice of a two-image request: one fails while the other is still reading the
+        // request's images. Completing then would let the request hand its buffer back under a running batch.
+        var gated = new GatedEngine(pixel: 2);
+        BatchRunner failing = (input, logits) =>
+        {
+            Assert.True(gated.Started.Wait(Bounded.Limit, Token));
+            throw new RexNetException(RexNetErrorCode.DeviceFailure, "engine 0 failed");
+        };
+        BatchRunner runner = (input, logits) =>
+        {
+            if (input[0] == 1)
+            {
+                failing(input, logits);
+            }
+            gated.Run(input, logits);
+        };
+        using var batcher = new DynamicBatcher(new BatcherSettings(1, TimeSpan.Zero, 16, Per, Classes), [runner, runner], new FakeTimeProvider(),
+            new ServerMetrics().ForModel("m", "1"), NullLogger.Instance);
+        var work = batcher.Submit(Images(1, 2), 2, Token);
+        Assert.True(SpinWait.SpinUntil(() => work.HasFailed, Bounded.Limit));
+        Assert.False(work.Completion.IsCompleted);
+        gated.Release.Set();
+        var error = await Assert.ThrowsAsync<InferenceException>(() => work.Completion.WithinLimit());
+        Assert.Contains("engine 0 failed", error.Message);
+    }
+
+    [Fact]
+    public async Task A_request_whose_client_leaves_during_a_run_completes_after_that_run_and_skips_the_rest()
+    {
+        var engine = new GatedEngine(pixel: 1);
+        using var batcher = new DynamicBatcher(new BatcherSettings(1, TimeSpan.Zero, 16, Per, Classes), [engine.Run], new FakeTimeProvider(),
+            new ServerMetrics().ForModel("m", "1"), NullLogger.Instance);
+        using var client = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var work = batcher.Submit(Images(1, 2, 3), 3, client.Token);
+        Assert.True(engine.Started.Wait(Bounded.Limit, Token));
+        client.Cancel();
+        Assert.False(work.Completion.IsCompleted);
+        engine.Release.Set();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => work.Completion.WithinLimit());
+        Assert.Equal(1, engine.Runs);
+        Assert.Equal(0, batcher.Pending);
+    }
+
+    [Fact]
+    public async Task Slices_queued_behind_a_failed_one_are_dropped_and_the_request_fails()
+    {
+        var engine = new FakeEngine { FailOn = run => run == 1 ? new RexNetException(RexNetErrorCode.DeviceFailure, "first batch failed") : null };
+        using var batcher = Create(engine, new FakeTimeProvider(), maxBatch: 1, delayUs: 0);
+        var work = batcher.Submit(Images(1, 2, 3), 3, Token);
+        var error = await Assert.ThrowsAsync<InferenceException>(() => work.Completion.WithinLimit());
+        Assert.Contains("first batch failed", error.Message);
+        Assert.Equal([1], engine.BatchSizes);
+        Assert.Equal(0, batcher.Pending);
+    }
+
     [Fact]
     public void Draining_stops_waiting_and_disposing_runs_what_is_queued()
     {
