@@ -64,11 +64,7 @@ internal sealed class BenchCommand : RexNetCommand
         var rows = new List<BenchRow>();
         foreach (int batch in batches)
         {
-            var input = new float[batch * engine.ImageElements];
-            for (int i = 0; i < input.Length; i++)
-            {
-                input[i] = (float)(rng.NextDouble() * 2 - 1);
-            }
+            var input = RandomInput.Create(rng, batch * engine.ImageElements);
             var logits = new float[batch * engine.NumClasses];
             for (int i = 0; i < warmup; i++)
             {
