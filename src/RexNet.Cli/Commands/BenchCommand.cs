@@ -36,11 +36,12 @@ internal sealed class BenchCommand : RexNetCommand
     {
         var target = _report.Open(parse, console, []);
         var (spec, batches, height, width, runs, warmup, threads) = _bench.Resolve(parse, console, Name);
+        var gemm = parse.GetValue(_gemm) ?? CudaGemm.Kernels;
 
         using var engine = RexNetEngine.Create(new EngineOptions
         {
             FoldedWeights = RandomInit.CreateFolded(spec, seed: 0), MaxBatch = batches.Max(), Height = height, Width = width, Threads = threads,
-            Gemm = parse.GetValue(_gemm) ?? CudaGemm.Kernels,
+            Gemm = gemm,
         }.WithDevice(parse.GetValue(_device)));
         var inv = CultureInfo.InvariantCulture;
         var diagnostics = engine.Diagnostics;
@@ -53,7 +54,7 @@ internal sealed class BenchCommand : RexNetCommand
         {
             table.WriteLine(diagnostics.DeviceProperties["summary"]);
             table.WriteLine($"ms per batch; gpu = CUDA events around the graph, call = Engine.Run as the caller sees it; {deviceOps} device ops per inference " +
-                            $"(gemm {(parse.GetValue(_gemm) ?? CudaGemm.Kernels).ToString().ToLowerInvariant()})");
+                            $"(gemm {gemm.ToString().ToLowerInvariant()})");
             table.WriteLine($"{"batch",5} {"gpu mean",9} {"gpu p50",9} {"gpu p95",9} {"gpu p99",9} {"call mean",9} {"call p50",9} {"call p95",9} {"call p99",9} {"img/s",9}");
         }
         else
