@@ -36,11 +36,12 @@ internal sealed class BenchCommand : RexNetCommand
     {
         var target = _report.Open(parse, console, []);
         var (spec, batches, height, width, runs, warmup, threads) = _bench.Resolve(parse, console, Name);
+        var gemm = parse.GetValue(_gemm) ?? CudaGemm.Kernels;
 
         using var engine = RexNetEngine.Create(new EngineOptions
         {
             FoldedWeights = RandomInit.CreateFolded(spec, seed: 0), MaxBatch = batches.Max(), Height = height, Width = width, Threads = threads,
-            Gemm = parse.GetValue(_gemm) ?? CudaGemm.Kernels,
+            Gemm = gemm,
         }.WithDevice(parse.GetValue(_device)));
         var inv = CultureInfo.InvariantCulture;
         var diagnostics = engine.Diagnostics;
@@ -53,7 +54,7 @@ internal sealed class BenchCommand : RexNetCommand
         {
             table.WriteLine(diagnostics.DeviceProperties["summary"]);
             table.WriteLine($"ms per batch; gpu = CUDA events around the graph, call = Engine.Run as the caller sees it; {deviceOps} device ops per inference " +
-                            $"(gemm {(parse.GetValue(_gemm) ?? CudaGemm.Kernels).ToString().ToLowerInvariant()})");
+                            $"(gemm {gemm.ToString().ToLowerInvariant()})");
             table.WriteLine($"{"batch",5} {"gpu mean",9} {"gpu p50",9} {"gpu p95",9} {"gpu p99",9} {"call mean",9} {"call p50",9} {"call p95",9} {"call p99",9} {"img/s",9}");
         }
         else
@@ -64,11 +65,7 @@ internal sealed class BenchCommand : RexNetCommand
         var rows = new List<BenchRow>();
         foreach (int batch in batches)
         {
-            var input = new float[batch * engine.ImageElements];
-            for (int i = 0; i < input.Length; i++)
-            {
-                input[i] = (float)(rng.NextDouble() * 2 - 1);
-            }
+            var input = RandomInput.Create(rng, batch * engine.ImageElements);
             var logits = new float[batch * engine.NumClasses];
             for (int i = 0; i < warmup; i++)
             {

@@ -57,11 +57,7 @@ internal sealed class BenchOnnxCommand : RexNetCommand
         foreach (int batch in batches)
         {
             int[] shape = [batch, ModelSpec.InputChannels, height, width];
-            var input = new float[batch * engine.ImageElements];
-            for (int i = 0; i < input.Length; i++)
-            {
-                input[i] = (float)(rng.NextDouble() * 2 - 1);
-            }
+            var input = RandomInput.Create(rng, batch * engine.ImageElements);
             var ours = new float[batch * engine.NumClasses];
             var theirs = new float[batch * ort.NumClasses];
             engine.Run(input, ours);

@@ -14,7 +14,7 @@ internal sealed class BenchServeCommand : RexNetCommand
     private static readonly ServeBenchmarkOptions Defaults = new();
 
     private readonly Option<string?> _model = WeightOptions.ModelOption("the model to serve (random-init weights; speed does not depend on them)", Defaults.Model);
-    private readonly Option<int> _size = CliOptions.Int("--size", "square input size of the served model", Defaults.Size, ModelSpec.MinInputSize, 4096);
+    private readonly Option<int> _size = CliOptions.Int("--size", "square input size of the served model", Defaults.Size, ModelSpec.MinInputSize, InputSizeOptions.Max);
     private readonly Option<DeviceSpec> _device = CliOptions.Device(Defaults.Device, "what to serve on");
     private readonly Option<IntList> _concurrency = CliOptions.IntList("--concurrency", "closed-loop clients per cell, one row of the grid each", [.. Defaults.Concurrency], 1, 4096);
     private readonly Option<int> _seconds = CliOptions.Int("--seconds", "timed seconds per cell", (int)Defaults.Duration.TotalSeconds, 1, 3600, "S");

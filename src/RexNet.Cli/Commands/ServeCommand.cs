@@ -26,7 +26,7 @@ internal sealed class ServeCommand : RexNetCommand
     private readonly Option<int> _maxQueue = CliOptions.Int("--max-queue", "queued requests beyond which new ones are refused (429, RESOURCE_EXHAUSTED)", Defaults.MaxQueue, 1, 1_000_000);
     private readonly Option<int?> _engines = CliOptions.OptionalInt("--engines", "engines serving in parallel (default: 1)", 1, RexNetEnginePool.MaxEngines);
     private readonly Option<int?> _threads = CliOptions.Threads("CPU threads per engine");
-    private readonly InputSizeOptions _size = new("the eval size in timm's pretrained config for the model, 288 for rexnetr_200/300, else 224");
+    private readonly InputSizeOptions _size = new(InputSizeOptions.PretrainedEvalSize);
     private readonly Option<int> _maxBodyMb = CliOptions.Int("--max-body-mb", "largest request body (REST) or message (gRPC), in MiB", (int)(Defaults.MaxBodyBytes >> 20), 1, 2047, "MB");
     private readonly Option<int> _maxImages = CliOptions.Int("--max-request-images", "most images one request may carry", Defaults.MaxRequestImages, 1, 65536);
     private readonly Option<int> _drain = CliOptions.Int("--drain-seconds", "how long SIGTERM waits for queued and running requests", (int)Defaults.DrainTimeout.TotalSeconds, 1, 3600, "S");

@@ -9,6 +9,9 @@ internal sealed class InputSizeOptions
 {
     public const int Max = 4096;
 
+    /// <summary>The default of the commands that run pretrained weights at their own eval size.</summary>
+    public const string PretrainedEvalSize = "the eval size in timm's pretrained config for the model, 288 for rexnetr_200/300, else 224";
+
     public InputSizeOptions(string defaultNote)
     {
         Size = CliOptions.OptionalInt("--size", $"square input size, the same as --height N --width N (default: {defaultNote})", ModelSpec.MinInputSize, Max);

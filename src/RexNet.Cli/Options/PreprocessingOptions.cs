@@ -12,7 +12,7 @@ internal sealed class PreprocessingOptions(ExifOrientation? exifDefault)
     public Option<PreprocessPreset?> Preset { get; } = CliOptions.Choice("--preset",
         "whose eval transform: timm (PIL bicubic, antialiased) or paddle (OpenCV-style bilinear)", PreprocessPreset.Timm);
 
-    public InputSizeOptions InputSize { get; } = new("the eval size in timm's pretrained config for the model, 288 for rexnetr_200/300, else 224");
+    public InputSizeOptions InputSize { get; } = new(InputSizeOptions.PretrainedEvalSize);
 
     public Option<double?> CropPct { get; } = CliOptions.Fraction("--crop-pct",
         "crop fraction: the image is resized to size / crop-pct and centre-cropped (default: the eval crop in timm's pretrained " +

@@ -41,8 +41,6 @@ internal static class CliJson
         stream.Flush();
     }
 
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, TypeInfo<T>());
-
     private static JsonTypeInfo<T> TypeInfo<T>() =>
         Context.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
         ?? throw new InvalidOperationException($"{typeof(T).Name} is not in {nameof(CliJsonContext)}");
