@@ -5,7 +5,7 @@ using RexNet.IO;
 namespace RexNet.Evaluation;
 
 /// <summary>One image of a pipeline: its tensor, or why it could not be read.</summary>
-internal sealed record DecodedImage(int Index, float[]? Tensor, string? Error);
+internal sealed record DecodedTensor(int Index, float[]? Tensor, string? Error);
 
 /// <summary>Up to a batch of decoded images laid end to end in <see cref="Input"/>; <see cref="Indices"/> says whose.
 /// The buffers are reused for the next batch.</summary>
@@ -24,7 +24,7 @@ internal sealed record DecodedBatch(float[] Input, List<int> Indices, int ImageE
 /// </summary>
 internal static class ImageDecodePipeline
 {
-    private static IEnumerable<DecodedImage> Decode(IReadOnlyList<string> paths, PreprocessOptions preprocess, ImageLimits limits,
+    private static IEnumerable<DecodedTensor> Decode(IReadOnlyList<string> paths, PreprocessOptions preprocess, ImageLimits limits,
         int workers, int capacity, CancellationToken cancel)
     {
         var work = Channel.CreateUnbounded<int>();
@@ -33,7 +33,7 @@ internal static class ImageDecodePipeline
             work.Writer.TryWrite(i);
         }
         work.Writer.Complete();
-        var decoded = Channel.CreateBounded<DecodedImage>(new BoundedChannelOptions(Math.Max(1, capacity))
+        var decoded = Channel.CreateBounded<DecodedTensor>(new BoundedChannelOptions(Math.Max(1, capacity))
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -89,21 +89,21 @@ internal static class ImageDecodePipeline
         }
     }
 
-    private static async Task DecodeAsync(ChannelReader<int> work, ChannelWriter<DecodedImage> output, IReadOnlyList<string> paths,
+    private static async Task DecodeAsync(ChannelReader<int> work, ChannelWriter<DecodedTensor> output, IReadOnlyList<string> paths,
         PreprocessOptions preprocess, ImageLimits limits, CancellationToken cancel)
     {
         while (await work.WaitToReadAsync(cancel).ConfigureAwait(false))
         {
             while (work.TryRead(out int index))
             {
-                DecodedImage item;
+                DecodedTensor item;
                 try
                 {
-                    item = new DecodedImage(index, ImagePreprocessor.Preprocess(paths[index], preprocess, limits), null);
+                    item = new DecodedTensor(index, ImagePreprocessor.Preprocess(paths[index], preprocess, limits), null);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidInputFileException)
                 {
-                    item = new DecodedImage(index, null, e is InvalidInputFileException bad ? bad.Problem : e.Message.ReplaceLineEndings(" "));
+                    item = new DecodedTensor(index, null, e is InvalidInputFileException bad ? bad.Problem : e.Message.ReplaceLineEndings(" "));
                 }
                 await output.WriteAsync(item, cancel).ConfigureAwait(false);
             }

@@ -15,7 +15,7 @@ namespace RexNet.FineTuning;
 /// unreadable or does not match its key is a miss and is overwritten; writes are atomic. The images that could not
 /// be read are kept in the entry as path, error pairs, so that a hit lists them as the first run did.
 /// </summary>
-internal sealed class FeatureCache(string directory)
+internal sealed class FeatureCache(string directory, string weightsPath)
 {
     private const int FormatVersion = 1;
     private const string KeyEntry = "rexnet.feature_cache_key";
@@ -25,10 +25,13 @@ internal sealed class FeatureCache(string directory)
 
     public string Directory { get; } = directory;
 
+    /// <summary>The weights file's SHA-256, read once however many sets (training, validation) are keyed.</summary>
+    private readonly Lazy<string> _weightsDigest = new(() => Convert.ToHexString(HashFile(weightsPath)));
+
     /// <summary>$XDG_CACHE_HOME/rexnet/features, else ~/.cache/rexnet/features.</summary>
     public static string DefaultDirectory() => Path.Combine(UserCache.Root(), "features");
 
-    public static string Key(string weightsPath, string model, PreprocessOptions preprocess, bool mirrored, IReadOnlyList<string> images)
+    public string Key(string model, PreprocessOptions preprocess, bool mirrored, IReadOnlyList<string> images)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Field(string label, string value)
@@ -40,7 +43,7 @@ internal sealed class FeatureCache(string directory)
         }
         var inv = CultureInfo.InvariantCulture;
         Field("format", FormatVersion.ToString(inv));
-        Field("weights", Convert.ToHexString(HashFile(weightsPath)));
+        Field("weights", _weightsDigest.Value);
         Field("model", model);
         Field("preprocess", string.Create(inv, $"{preprocess.Preset}/{preprocess.Height}x{preprocess.Width}/{preprocess.CropPct:R}/{preprocess.ExifOrientation}"));
         Field("mirrored", mirrored ? "yes" : "no");

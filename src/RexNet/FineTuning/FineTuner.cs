@@ -36,7 +36,7 @@ public static class FineTuner
         }.WithDevice(options.Device));
         notice?.Invoke($"{engine.Spec.Name} on {engine.Device} ({engine.DeviceReason}): {train.Classes.Count} classes, " +
                        $"{train.Samples.Count} training images{(validation is null ? "" : $", {validation.Samples.Count} validation images")}");
-        var cache = options.CacheDirectory is { } dir ? new FeatureCache(dir) : null;
+        var cache = options.CacheDirectory is { } dir ? new FeatureCache(dir, options.Weights) : null;
         bool mirror = options.Augment == Augmentation.Flip;
 
         var (trainFeatures, trainReport) = Features(engine, options, cache, "train", train, mirror, extraction, notice, cancel);
@@ -86,7 +86,7 @@ public static class FineTuner
     {
         var clock = Stopwatch.StartNew();
         var paths = data.Samples.Select(s => s.Path).ToArray();
-        string? key = cache is null ? null : FeatureCache.Key(options.Weights, engine.Spec.Name, options.Preprocess, mirror, paths);
+        string? key = cache?.Key(engine.Spec.Name, options.Preprocess, mirror, paths);
         var features = key is null ? null : cache!.TryLoad(key, paths, engine.FeatureCount, mirror);
         bool cached = features is not null;
         if (features is null)

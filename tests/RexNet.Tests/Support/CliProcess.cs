@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace RexNet.Tests.Support;
 
 /// <summary>
@@ -11,38 +9,15 @@ internal static class CliProcess
     /// <summary>Variables that point a process at the mock driver; <see cref="WithoutCuda"/> removes them.</summary>
     private static readonly string[] MockVariables = ["REXNET_CUDA_LIBS", "REXNET_CUDA_MOCK_DEVICES", "REXNET_CUDA_MOCK_ARCH"];
 
-    public static CliResult WithoutCuda(params string[] args) => Run(args, MockVariables.ToDictionary(v => v, _ => (string?)null));
-
-    public static CliResult Run(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment, int timeoutSeconds = 300)
+    public static CliResult WithoutCuda(params string[] args)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "rexnet"))
+        var r = ExternalProcess.Run(Path.Combine(AppContext.BaseDirectory, "rexnet"), args, TimeSpan.FromMinutes(5), environment: env =>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        foreach (var (name, value) in environment)
-        {
-            if (value is null)
+            foreach (string name in MockVariables)
             {
-                start.Environment.Remove(name);
+                env.Remove(name);
             }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("rexnet did not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"rexnet {string.Join(' ', args)} ran past {timeoutSeconds} s");
-        }
-        return new CliResult(process.ExitCode, System.Text.Encoding.UTF8.GetBytes(stdout.Result), stderr.Result);
+        });
+        return new CliResult(r.ExitCode, System.Text.Encoding.UTF8.GetBytes(r.Stdout), r.Stderr);
     }
 }
