@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using RexNet.Imaging;
 
 namespace RexNet.Server.Inference;
@@ -69,7 +70,7 @@ internal static class InputDecoder
                 float[] tensor;
                 try
                 {
-                    using var stream = new MemoryStream(state.encoded[i].ToArray(), writable: false);
+                    using var stream = OpenEncoded(state.encoded[i]);
                     tensor = ImagePreprocessor.Preprocess(stream, $"input '{state.name}' element {i}", state.model.Preprocess);
                 }
                 catch (RexNetException e)
@@ -81,6 +82,13 @@ internal static class InputDecoder
         });
         return new ImageBatch(pixels, count);
     }
+
+    /// <summary>A stream over an encoded image where it lies (the request body, a message, a decoded base64 array): the
+    /// loader reads it into its own buffer, so copying it first would be a second copy.</summary>
+    private static MemoryStream OpenEncoded(ReadOnlyMemory<byte> encoded) =>
+        MemoryMarshal.TryGetArray(encoded, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(encoded.ToArray(), writable: false);
 
     /// <summary>Rank, non-negative dimensions, and an element count that neither overflows nor passes the limit.</summary>
     private static long CheckedElements(InputTensor input, ServedModel model, int maxImages)

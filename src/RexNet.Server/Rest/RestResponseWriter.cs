@@ -44,8 +44,8 @@ internal static class RestResponseWriter
         var plan = result.Plan;
         var model = result.Model;
         string[]? classes = plan.Classification > 0 ? plan.Classify(result.Logits, result.Count, model) : null;
-        byte[]? raw = plan.Binary ? RawTensors.Output(result.Logits, classes) : null;
-        var header = new ArrayBufferWriter<byte>(raw is null ? 16 * 1024 : 256);
+        var raw = plan.Binary ? RawTensors.Output(result.Logits, classes) : ReadOnlyMemory<byte>.Empty;
+        var header = new ArrayBufferWriter<byte>(plan.Binary ? 256 : 16 * 1024);
         using (var w = new Utf8JsonWriter(header, WriterOptions))
         {
             w.WriteStartObject();
@@ -65,7 +65,7 @@ internal static class RestResponseWriter
                 w.WriteNumberValue(dim);
             }
             w.WriteEndArray();
-            if (raw is not null)
+            if (plan.Binary)
             {
                 w.WriteStartObject("parameters");
                 w.WriteNumber("binary_data_size", raw.Length);
@@ -92,7 +92,7 @@ internal static class RestResponseWriter
             w.WriteEndObject();
         }
         response.StatusCode = StatusCodes.Status200OK;
-        if (raw is null)
+        if (!plan.Binary)
         {
             response.ContentType = Json;
             response.ContentLength = header.WrittenCount;

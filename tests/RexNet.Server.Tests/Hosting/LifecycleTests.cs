@@ -48,7 +48,7 @@ public sealed class LifecycleTests
         string body = Requests.Fp32Json(images, 1, outputs: Requests.Output(classification: 20));
         using var response = await servers.Http.PostAsync("/v2/models/flowers/infer", Requests.Json(body), Token);
         using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
-        var strings = document.RootElement.GetProperty("outputs")[0].GetProperty("data").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var strings = Requests.JsonStrings(document);
         Assert.Equal(10, strings.Length);
         Assert.All(strings, s => Assert.Equal(2, s.Split(':').Length));
         var expected = TestModels.ExpectedLogits(images, TestModels.TenClasses);

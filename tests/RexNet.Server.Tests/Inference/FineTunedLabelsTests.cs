@@ -30,8 +30,7 @@ public sealed class FineTunedLabelsTests
             string body = Requests.Fp32Json(images, 1, outputs: Requests.Output(classification: 3));
             using var response = await servers.Http.PostAsync("/v2/models/flowers/infer", Requests.Json(body), Token);
             using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
-            var parts = document.RootElement.GetProperty("outputs")[0].GetProperty("data").EnumerateArray()
-                .Select(e => e.GetString()!.Split(':', 3)).ToArray();
+            var parts = Requests.JsonStrings(document).Select(s => s.Split(':', 3)).ToArray();
 
             using var engine = RexNetEngine.Create(new EngineOptions { Weights = weights, Height = TestModels.Size, Width = TestModels.Size, Device = DeviceKind.Cpu });
             var logits = new float[3];

@@ -99,6 +99,10 @@ internal static class Requests
     public static float[] JsonLogits(JsonDocument response) =>
         response.RootElement.GetProperty("outputs")[0].GetProperty("data").EnumerateArray().Select(e => e.GetSingle()).ToArray();
 
+    /// <summary>The BYTES data (classification strings) of the first output of a JSON inference response.</summary>
+    public static string[] JsonStrings(JsonDocument response) =>
+        response.RootElement.GetProperty("outputs")[0].GetProperty("data").EnumerateArray().Select(e => e.GetString()!).ToArray();
+
     /// <summary>Splits a binary response into its JSON header and the raw bytes after it.</summary>
     public static async Task<(JsonDocument Header, byte[] Raw)> ReadBinaryAsync(HttpResponseMessage response)
     {
