@@ -48,7 +48,7 @@ internal static class InputDecoder
         }
         int count = CheckBatch(input, shape[0], maxImages);
         input.Payload.CheckFp32Count(input.Name, elements);
-        // The limit of images per request keeps the element count far below int.MaxValue.
+        // CheckedElements keeps the count within an array's length.
         return new ImageBatch(input.Payload.ReadFp32(input.Name, (int)elements, pool), count);
     }
 
@@ -113,6 +113,13 @@ internal static class InputDecoder
                     $"input '{input.Name}' shape {Format(shape)} has more than {limit} elements, the limit of {maxImages} images per request");
             }
             elements *= dim;
+        }
+        // --max-request-images allows shapes past what one array holds (65536 images of 224x224); such a request
+        // is the client's error, not a wrapped count.
+        if (elements > Array.MaxLength)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{input.Name}' shape {Format(shape)} has {elements} elements, more than one request can carry ({Array.MaxLength})");
         }
         return elements;
     }

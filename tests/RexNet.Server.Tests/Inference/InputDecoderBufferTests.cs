@@ -51,6 +51,18 @@ public sealed class InputDecoderBufferTests
     private static InputTensor Tensor(ITensorPayload payload, int images) => new("input", "FP32", [images, 3, 2, 2], payload);
 
     [Fact]
+    public void A_shape_past_what_one_array_holds_is_a_bad_request_and_rents_nothing()
+    {
+        var pool = new CountingPool();
+        using var document = JsonDocument.Parse("[0]");
+        var huge = new InputTensor("input", "FP32", [180_000_000, 3, 2, 2], new JsonPayload(document.RootElement));
+        var e = Assert.Throws<InferenceException>(() => InputDecoder.Decode([huge], Model, maxImages: 200_000_000, pool));
+        Assert.Equal(InferenceStatus.BadRequest, e.Status);
+        Assert.Contains("more than one request can carry", e.Message);
+        Assert.Equal(0, pool.Rented);
+    }
+
+    [Fact]
     public void Raw_fp32_is_read_in_place_and_nothing_is_rented()
     {
         var pool = new CountingPool();
