@@ -46,6 +46,7 @@ internal sealed class CudaBackend : IInferenceBackend
     private readonly CudaEventHandle _end = null!;
     private readonly BoundOp[][][] _ops = [];
     private readonly CudaGraphExecHandle[]? _graphs;
+    private IReadOnlyDictionary<string, string>? _deviceProperties;
     private bool _disposed;
 
     public DeviceKind Device => DeviceKind.Cuda;
@@ -64,7 +65,8 @@ internal sealed class CudaBackend : IInferenceBackend
     /// <summary>Kernel launches and library calls in one inference of <paramref name="batch"/> images (copies in and out excluded).</summary>
     public int DeviceOpCount(int batch) => _plan.Ops[batch - 1].Sum(step => step.Length);
 
-    public IReadOnlyDictionary<string, string> DeviceProperties => CudaRuntimeInfo.Of(this).ToProperties();
+    /// <summary>Fixed once the engine exists; built on first use, as it asks the driver, NVRTC and cuBLAS for their versions.</summary>
+    public IReadOnlyDictionary<string, string> DeviceProperties => _deviceProperties ??= CudaRuntimeInfo.Of(this).ToProperties();
 
     /// <summary>Per-step timing needs a synchronisation per step, which would measure the launch
     /// overhead more than the kernels: on the GPU, profile with Nsight Systems instead.</summary>
