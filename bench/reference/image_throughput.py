@@ -93,7 +93,6 @@ def main():
         "pil": subprocess.Popen([sys.executable, os.path.abspath(__file__), "--worker"], **pipes),
         "rexnet": subprocess.Popen(shlex.split(args.rexnet), **pipes),
     }
-    runs = []
     with open(os.path.join(args.out, "runs.jsonl"), "w") as log:
         for round_ in range(args.rounds):
             order = ["pil", "rexnet"] if round_ % 2 == 0 else ["rexnet", "pil"]
@@ -101,7 +100,6 @@ def main():
                 for side in order:
                     r = ask(workers[side], args.seconds, path)
                     r.update(side=side, round=round_ + 1, file=os.path.basename(path))
-                    runs.append(r)
                     log.write(json.dumps(r) + "\n")
     for w in workers.values():
         w.stdin.close()

@@ -46,6 +46,7 @@ internal sealed class CudaBackend : IInferenceBackend
     private readonly CudaEventHandle _end = null!;
     private readonly BoundOp[][][] _ops = [];
     private readonly CudaGraphExecHandle[]? _graphs;
+    private IReadOnlyDictionary<string, string>? _deviceProperties;
     private bool _disposed;
 
     public DeviceKind Device => DeviceKind.Cuda;
@@ -64,9 +65,8 @@ internal sealed class CudaBackend : IInferenceBackend
     /// <summary>Kernel launches and library calls in one inference of <paramref name="batch"/> images (copies in and out excluded).</summary>
     public int DeviceOpCount(int batch) => _plan.Ops[batch - 1].Sum(step => step.Length);
 
-    public double? LastDeviceMilliseconds => LastGpuMilliseconds;
-
-    public IReadOnlyDictionary<string, string> DeviceProperties => CudaRuntimeInfo.Of(this).ToProperties();
+    /// <summary>Fixed once the engine exists; built on first use, as it asks the driver, NVRTC and cuBLAS for their versions.</summary>
+    public IReadOnlyDictionary<string, string> DeviceProperties => _deviceProperties ??= CudaRuntimeInfo.Of(this).ToProperties();
 
     /// <summary>Per-step timing needs a synchronisation per step, which would measure the launch
     /// overhead more than the kernels: on the GPU, profile with Nsight Systems instead.</summary>
@@ -262,7 +262,7 @@ internal sealed class CudaBackend : IInferenceBackend
     }
 
     /// <summary>Device milliseconds of the last run's graph (events around the launch); valid after a run returned.</summary>
-    public float LastGpuMilliseconds => CudaEventHandle.ElapsedMilliseconds(_start, _end);
+    public double? LastDeviceMilliseconds => CudaEventHandle.ElapsedMilliseconds(_start, _end);
 
     /// <summary>Debug path: runs step by step without the graph, synchronising and downloading each stage output.</summary>
     public void RunWithStages(ReadOnlySpan<float> input, int batch, StageObserver observer)

@@ -26,20 +26,12 @@ public sealed unsafe class CudaMockTests
 
     private static (CudaModuleHandle Module, CudaFunction Saxpy) Saxpy(CudaContext context)
     {
-        var compiler = new KernelCompiler(new NvrtcRuntimeCompiler(), NvrtcCompileTests.SaxpySources, cache: null);
-        var module = context.LoadModule(compiler.Compile(NvrtcCompileTests.SaxpySources.Sources[0], compiler.TargetFor(context.Device.Arch)).Image);
+        var module = SaxpyKernel.Load(context);
         return (module, module.GetFunction("saxpy"));
     }
 
-    private static void Launch(CudaFunction saxpy, CudaStreamHandle stream, ulong x, ulong y, int n, uint block = 128)
-    {
-        var args = new KernelArguments(stackalloc ulong[4]);
-        args.Add(2f);
-        args.Add(x);
-        args.Add(y);
-        args.Add(n);
-        saxpy.Launch(new Dim3((uint)((n + block - 1) / block)), new Dim3(block), 0, stream, args);
-    }
+    private static void Launch(CudaFunction saxpy, CudaStreamHandle stream, ulong x, ulong y, int n, uint block = 128) =>
+        SaxpyKernel.Launch(saxpy, stream, 2f, x, y, n, block);
 
     private static CudaException Status(Action call, CuResult expected)
     {

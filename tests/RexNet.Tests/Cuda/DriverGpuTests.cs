@@ -1,4 +1,3 @@
-using RexNet.Cuda;
 using RexNet.Native.Driver;
 using RexNet.Tests.Support;
 
@@ -21,26 +20,6 @@ public class DriverGpuTests
     }
 
     private static float[] Ramp(int n, float scale) => Enumerable.Range(0, n).Select(i => i * scale - 3f).ToArray();
-
-    /// <summary>The saxpy test kernel, compiled for this GPU as the engine would (CUBIN, or PTX for a newer GPU).</summary>
-    private static CudaModuleHandle LoadSaxpy(CudaContext context, bool forcePtx = false)
-    {
-        var nvrtc = new NvrtcRuntimeCompiler();
-        var compiler = new KernelCompiler(nvrtc, NvrtcCompileTests.SaxpySources, cache: null);
-        var target = compiler.TargetFor(context.Device.Arch);
-        var kernel = compiler.Compile(NvrtcCompileTests.SaxpySources.Sources[0], forcePtx ? target.AsPtx() : target);
-        return context.LoadModule(kernel.Image);
-    }
-
-    private static void LaunchSaxpy(CudaFunction saxpy, CudaStreamHandle stream, float a, DeviceMemoryHandle x, DeviceMemoryHandle y)
-    {
-        var args = new KernelArguments(stackalloc ulong[4]);
-        args.Add(a);
-        args.Add(x);
-        args.Add(y);
-        args.Add(N);
-        saxpy.Launch(new Dim3((N + 127) / 128), new Dim3(128), 0, stream, args);
-    }
 
     [Fact]
     public void DescribesTheDevice()
@@ -106,7 +85,7 @@ public class DriverGpuTests
     {
         using var context = Context();
         using var stream = context.CreateStream(CuStreamFlags.Default);
-        using var module = LoadSaxpy(context, viaPtx);
+        using var module = SaxpyKernel.Load(context, viaPtx);
         var saxpy = module.GetFunction("saxpy");
         Assert.True(saxpy.GetAttribute(CuFunctionAttribute.NumRegs) > 0);
         Assert.True(saxpy.GetAttribute(CuFunctionAttribute.MaxThreadsPerBlock) >= 128);
@@ -117,7 +96,7 @@ public class DriverGpuTests
         using var dy = context.Allocate(N * sizeof(float));
         dx.CopyFrom<float>(x);
         dy.CopyFrom<float>(y);
-        LaunchSaxpy(saxpy, stream, 2.5f, dx, dy);
+        SaxpyKernel.Launch(saxpy, stream, 2.5f, dx.Pointer, dy.Pointer, N);
         stream.Synchronize();
 
         var result = new float[N];
@@ -136,7 +115,7 @@ public class DriverGpuTests
     public void UnknownKernelNameIsReportedByName()
     {
         using var context = Context();
-        using var module = LoadSaxpy(context);
+        using var module = SaxpyKernel.Load(context);
         var e = Assert.Throws<RexNet.Native.Errors.CudaException>(() => module.GetFunction("no_such_kernel"));
         Assert.Equal("cuModuleGetFunction", e.Call);
         Assert.Contains("no_such_kernel", e.Message);
@@ -150,11 +129,11 @@ public class DriverGpuTests
         using var stream = context.CreateStream();
         using var start = context.CreateEvent();
         using var end = context.CreateEvent();
-        using var module = LoadSaxpy(context);
+        using var module = SaxpyKernel.Load(context);
         using var dx = context.Allocate(N * sizeof(float));
         using var dy = context.Allocate(N * sizeof(float));
         start.Record(stream);
-        LaunchSaxpy(module.GetFunction("saxpy"), stream, 1f, dx, dy);
+        SaxpyKernel.Launch(module.GetFunction("saxpy"), stream, 1f, dx.Pointer, dy.Pointer, N);
         end.Record(stream);
         end.Synchronize();
         Assert.True(CudaEventHandle.ElapsedMilliseconds(start, end) >= 0f);
@@ -165,7 +144,7 @@ public class DriverGpuTests
     {
         using var context = Context();
         using var stream = context.CreateStream(CuStreamFlags.Default);
-        using var module = LoadSaxpy(context);
+        using var module = SaxpyKernel.Load(context);
         var saxpy = module.GetFunction("saxpy");
         var x = Ramp(N, 0.1f);
         using var dx = context.Allocate(N * sizeof(float));
@@ -174,7 +153,7 @@ public class DriverGpuTests
         dy.Fill(0);
 
         stream.BeginCapture();
-        LaunchSaxpy(saxpy, stream, 2f, dx, dy);
+        SaxpyKernel.Launch(saxpy, stream, 2f, dx.Pointer, dy.Pointer, N);
         using var graph = stream.EndCapture();
         using var exec = graph.Instantiate();
         exec.Launch(stream);
@@ -185,7 +164,7 @@ public class DriverGpuTests
         Assert.Equal(x.Select(v => 2f * v + 2f * v).ToArray(), result);
 
         stream.BeginCapture();
-        LaunchSaxpy(saxpy, stream, -1f, dx, dy);
+        SaxpyKernel.Launch(saxpy, stream, -1f, dx.Pointer, dy.Pointer, N);
         using var changed = stream.EndCapture();
         Assert.True(exec.TryUpdate(changed, out var reason), reason.ToString());
         exec.Launch(stream);
