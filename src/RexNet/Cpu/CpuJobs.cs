@@ -103,7 +103,6 @@ internal sealed class CpuJobs
     /// <summary>The per-worker scratch every fused step needs, in floats.</summary>
     public int ScratchLength(Plan plan, IReadOnlyList<FusedStep> schedule)
     {
-        int vf = _isa.Floats();
         int length = 0;
         foreach (var f in schedule)
         {
