@@ -53,7 +53,7 @@ public class PointwiseBenchmarks : CpuKernelBenchmark
         var p = Shape.Split('x').Select(int.Parse).ToArray();
         (_cin, _cout, _pixels) = (p[0], p[1], p[2]);
         _act = _cin < _cout ? Activation.Silu : Activation.None;
-        _w = new PackedWeights(Random(_cout * _cin, 1), new float[_cout], _cout, _cin, VectorIsa, CpuOps.PanelVectors);
+        _w = new PackedWeights(Random(_cout * _cin, 1), new float[_cout], _cout, _cin, VectorIsa, VectorIsas.PanelVectors);
         _x = Random(_pixels * VectorIsa.PadChannels(_cin), 2);
         _y = new float[_pixels * VectorIsa.PadChannels(_cout)];
         _runner = Runner;
@@ -106,7 +106,7 @@ public class StemBenchmarks : CpuKernelBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        _w = new PackedWeights(Random(32 * 27, 5), new float[32], 32, 27, VectorIsa, CpuOps.PanelVectors);
+        _w = new PackedWeights(Random(32 * 27, 5), new float[32], 32, 27, VectorIsa, VectorIsas.PanelVectors);
         _x = Random(3 * 224 * 224, 6);
         _y = new float[112 * 112 * VectorIsa.PadChannels(32)];
         _scratch = new float[StemConv.ScratchLength(3, 224, 2)];

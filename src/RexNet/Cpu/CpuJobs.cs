@@ -14,10 +14,10 @@ internal sealed class CpuJobs
     private readonly VectorIsa _isa;
     private readonly int _panelVectors;
 
-    public CpuJobs(IReadOnlyList<FusedStep> schedule, VectorIsa isa, int registers)
+    public CpuJobs(IReadOnlyList<FusedStep> schedule, VectorIsa isa)
     {
         _isa = isa;
-        _panelVectors = registers >= 32 ? 4 : 3;
+        _panelVectors = VectorIsas.PanelVectors;
         foreach (var step in schedule.SelectMany(f => f.Steps))
         {
             switch (step)

@@ -27,7 +27,7 @@ internal static class CpuOps
         ReadOnlySpan<float> bias, int cout, int stride, Activation act, Span<float> y, VectorIsa? isa = null)
     {
         var vi = isa ?? VectorIsas.Best;
-        var packed = new PackedWeights(weight, bias, cout, cin * 9, vi, PanelVectors);
+        var packed = new PackedWeights(weight, bias, cout, cin * 9, vi, VectorIsas.PanelVectors);
         int oh = ModelSpec.ConvOutSize(h, stride), ow = ModelSpec.ConvOutSize(w, stride), pitch = vi.PadChannels(cout);
         var offsets = StemConv.TapOffsets(cin, w, stride);
         var scratch = new float[StemConv.ScratchLength(cin, w, stride)];
@@ -61,7 +61,7 @@ internal static class CpuOps
         VectorIsa? isa = null, int? panelVectors = null)
     {
         var vi = isa ?? VectorIsas.Best;
-        var packed = new PackedWeights(weight, bias, cout, cin, vi, panelVectors ?? PanelVectors);
+        var packed = new PackedWeights(weight, bias, cout, cin, vi, panelVectors ?? VectorIsas.PanelVectors);
         int inPitch = vi.PadChannels(cin), outPitch = vi.PadChannels(cout), resPitch = vi.PadChannels(residualChannels);
         var xl = new float[n * hw * inPitch];
         ChannelsLast.FromNchw(x, n, cin, 1, hw, inPitch, xl);
@@ -130,9 +130,6 @@ internal static class CpuOps
         }
         ChannelsLast.ToNchw(yl, n, c, oh, ow, pitch, y);
     }
-
-    /// <summary>Vectors per packed weight panel for this machine's registers (<see cref="VectorIsas.Registers"/>).</summary>
-    internal static int PanelVectors => VectorIsas.Registers >= 32 ? 4 : 3;
 
     public static void ApplyActivation(Span<float> v, Activation act)
     {
