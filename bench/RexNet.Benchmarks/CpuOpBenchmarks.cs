@@ -179,16 +179,8 @@ internal sealed class KernelRunner<TS, TV> : KernelRunner where TS : struct, ISi
     public override void Pointwise(float[] x, int ldx, int pixels, PackedWeights w, float[] y, int ldy, Activation act) =>
         Gemm<TS, TV>.Run(x, ldx, default, pixels, w, 0, w.Vectors, y, ldy, act);
 
-    public override void Depthwise(float[] x, int h, int w, int stride, DepthwiseWeights weights, float[] y, float[] zeros)
-    {
-        int pitch = weights.PaddedChannels, oh = ModelSpec.ConvOutSize(h, stride), ow = ModelSpec.ConvOutSize(w, stride);
-        ReadOnlySpan<float> Row(int iy) => (uint)iy < (uint)h ? x.AsSpan(iy * w * pitch, w * pitch) : zeros;
-        for (int oy = 0; oy < oh; oy++)
-        {
-            DepthwiseKernel<TS, TV>.Row(Row(oy * stride - 1), Row(oy * stride), Row(oy * stride + 1), pitch, w, stride, weights.Taps.Span, pitch,
-                weights.Bias.Span, pitch / TS.Width, y.AsSpan(oy * ow * pitch, ow * pitch), pitch, ow, Activation.Relu6, default);
-        }
-    }
+    public override void Depthwise(float[] x, int h, int w, int stride, DepthwiseWeights weights, float[] y, float[] zeros) =>
+        DepthwiseKernel<TS, TV>.Image(x, h, w, stride, weights, Activation.Relu6, y, zeros);
 
     public override void Stem(float[] x, PackedWeights w, int[] offsets, float[] y, float[] scratch) =>
         StemConv.Rows<TS, TV>(x, 3, 224, 224, 2, 0, 112, w, offsets, Activation.Silu, y, scratch);

@@ -106,26 +106,19 @@ internal static class CpuOps
         var zeros = new float[w * pitch];
         for (int b = 0; b < n; b++)
         {
-            for (int oy = 0; oy < oh; oy++)
+            var image = xl.AsSpan(b * h * w * pitch, h * w * pitch);
+            var dst = yl.AsSpan(b * oh * ow * pitch, oh * ow * pitch);
+            switch (vi)
             {
-                ReadOnlySpan<float> Row(int iy) => (uint)iy < (uint)h ? xl.AsSpan((b * h + iy) * w * pitch, w * pitch) : zeros;
-                var r0 = Row(oy * stride - 1);
-                var r1 = Row(oy * stride);
-                var r2 = Row(oy * stride + 1);
-                var dst = yl.AsSpan((b * oh + oy) * ow * pitch, ow * pitch);
-                int vectors = pitch / vi.Floats();
-                switch (vi)
-                {
-                    case VectorIsa.Vector512:
-                        DepthwiseKernel<Simd512, Vector512<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps.Span, pitch, dw.Bias.Span, vectors, dst, pitch, ow, act, default);
-                        break;
-                    case VectorIsa.Vector256:
-                        DepthwiseKernel<Simd256, Vector256<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps.Span, pitch, dw.Bias.Span, vectors, dst, pitch, ow, act, default);
-                        break;
-                    default:
-                        DepthwiseKernel<Simd128, Vector128<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps.Span, pitch, dw.Bias.Span, vectors, dst, pitch, ow, act, default);
-                        break;
-                }
+                case VectorIsa.Vector512:
+                    DepthwiseKernel<Simd512, Vector512<float>>.Image(image, h, w, stride, dw, act, dst, zeros);
+                    break;
+                case VectorIsa.Vector256:
+                    DepthwiseKernel<Simd256, Vector256<float>>.Image(image, h, w, stride, dw, act, dst, zeros);
+                    break;
+                default:
+                    DepthwiseKernel<Simd128, Vector128<float>>.Image(image, h, w, stride, dw, act, dst, zeros);
+                    break;
             }
         }
         ChannelsLast.ToNchw(yl, n, c, oh, ow, pitch, y);
