@@ -53,7 +53,7 @@ public class PointwiseBenchmarks : CpuKernelBenchmark
         var p = Shape.Split('x').Select(int.Parse).ToArray();
         (_cin, _cout, _pixels) = (p[0], p[1], p[2]);
         _act = _cin < _cout ? Activation.Silu : Activation.None;
-        _w = new PackedWeights(Random(_cout * _cin, 1), new float[_cout], _cout, _cin, VectorIsa, CpuOps.PanelVectors);
+        _w = new PackedWeights(Random(_cout * _cin, 1), new float[_cout], _cout, _cin, VectorIsa, VectorIsas.PanelVectors);
         _x = Random(_pixels * VectorIsa.PadChannels(_cin), 2);
         _y = new float[_pixels * VectorIsa.PadChannels(_cout)];
         _runner = Runner;
@@ -106,7 +106,7 @@ public class StemBenchmarks : CpuKernelBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        _w = new PackedWeights(Random(32 * 27, 5), new float[32], 32, 27, VectorIsa, CpuOps.PanelVectors);
+        _w = new PackedWeights(Random(32 * 27, 5), new float[32], 32, 27, VectorIsa, VectorIsas.PanelVectors);
         _x = Random(3 * 224 * 224, 6);
         _y = new float[112 * 112 * VectorIsa.PadChannels(32)];
         _scratch = new float[StemConv.ScratchLength(3, 224, 2)];
@@ -179,16 +179,8 @@ internal sealed class KernelRunner<TS, TV> : KernelRunner where TS : struct, ISi
     public override void Pointwise(float[] x, int ldx, int pixels, PackedWeights w, float[] y, int ldy, Activation act) =>
         Gemm<TS, TV>.Run(x, ldx, default, pixels, w, 0, w.Vectors, y, ldy, act);
 
-    public override void Depthwise(float[] x, int h, int w, int stride, DepthwiseWeights weights, float[] y, float[] zeros)
-    {
-        int pitch = weights.PaddedChannels, oh = ModelSpec.ConvOutSize(h, stride), ow = ModelSpec.ConvOutSize(w, stride);
-        ReadOnlySpan<float> Row(int iy) => (uint)iy < (uint)h ? x.AsSpan(iy * w * pitch, w * pitch) : zeros;
-        for (int oy = 0; oy < oh; oy++)
-        {
-            DepthwiseKernel<TS, TV>.Row(Row(oy * stride - 1), Row(oy * stride), Row(oy * stride + 1), pitch, w, stride, weights.Taps.Span, pitch,
-                weights.Bias.Span, pitch / TS.Width, y.AsSpan(oy * ow * pitch, ow * pitch), pitch, ow, Activation.Relu6, default);
-        }
-    }
+    public override void Depthwise(float[] x, int h, int w, int stride, DepthwiseWeights weights, float[] y, float[] zeros) =>
+        DepthwiseKernel<TS, TV>.Image(x, h, w, stride, weights, Activation.Relu6, y, zeros);
 
     public override void Stem(float[] x, PackedWeights w, int[] offsets, float[] y, float[] scratch) =>
         StemConv.Rows<TS, TV>(x, 3, 224, 224, 2, 0, 112, w, offsets, Activation.Silu, y, scratch);

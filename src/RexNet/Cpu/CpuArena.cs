@@ -19,15 +19,19 @@ internal sealed class CpuArena
 
     public CpuArena(Plan plan, IReadOnlyList<FusedStep> schedule, VectorIsa isa)
     {
+        // Per plan tensor, for SlotAssignment: a tensor no fused step writes out gets no slot.
+        int count = plan.Tensors.Count;
+        var sizes = new int[count];
+        var producedAt = new int[count];
+        var lastUse = new int[count];
+        Array.Fill(producedAt, -1);
+        Array.Fill(lastUse, -1);
         var tensors = new Dictionary<int, CpuTensor>();
-        var lengths = new Dictionary<int, long>();
-        var firstWrite = new Dictionary<int, int>();
-        var lastRead = new Dictionary<int, int>();
         void Place(int id, int pitch, long length, int step)
         {
             tensors[id] = new CpuTensor(-1, pitch, plan.Tensors[id].Shape);
-            lengths[id] = length;
-            firstWrite[id] = step;
+            sizes[id] = checked((int)length);
+            producedAt[id] = step;
         }
         void Spatial(int id, int step)
         {
@@ -75,29 +79,13 @@ internal sealed class CpuArena
             }
             foreach (int t in InputsOf(schedule[i]))
             {
-                lastRead[t] = i;
+                lastUse[t] = i;
             }
         }
         // The input and the logits keep slots of their own; every other tensor shares by liveness over the fused steps.
-        int count = plan.Tensors.Count;
-        var sizes = new int[count];
-        var producedAt = new int[count];
-        var lastUse = new int[count];
-        Array.Fill(producedAt, -1);
-        Array.Fill(lastUse, -1);
-        foreach (var (id, length) in lengths)
-        {
-            sizes[id] = checked((int)length);
-            producedAt[id] = firstWrite[id];
-            lastUse[id] = lastRead.GetValueOrDefault(id, -1);
-        }
         var (slotOf, slotSizes) = SlotAssignment.Assign(sizes, producedAt, lastUse, [plan.Input.Id, plan.Logits.Id]);
-        foreach (int id in lengths.Keys)
-        {
-            tensors[id] = tensors[id] with { Slot = slotOf[id] };
-        }
         Slots = slotSizes.Select(size => new AlignedFloats(size)).ToArray();
-        Tensors = tensors;
+        Tensors = tensors.ToDictionary(p => p.Key, p => p.Value with { Slot = slotOf[p.Key] });
         Bytes = slotSizes.Sum(size => (long)size) * sizeof(float);
     }
 

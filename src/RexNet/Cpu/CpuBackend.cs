@@ -48,7 +48,7 @@ internal sealed class CpuBackend : IInferenceBackend
             ["logical_cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["architecture"] = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString(),
         };
-        var jobs = new CpuJobs(_schedules[^1], vectorIsa, VectorIsas.Registers);
+        var jobs = new CpuJobs(_schedules[^1], vectorIsa);
         var zeros = new AlignedFloats(jobs.ZeroRowLength(maxPlan, _schedules[^1], _arena));
         var scratch = Enumerable.Range(0, workers).Select(_ => new AlignedFloats(jobs.ScratchLength(maxPlan, _schedules[^1]))).ToArray();
         _jobs = _plans.Select((p, i) =>

@@ -14,10 +14,10 @@ internal sealed class CpuJobs
     private readonly VectorIsa _isa;
     private readonly int _panelVectors;
 
-    public CpuJobs(IReadOnlyList<FusedStep> schedule, VectorIsa isa, int registers)
+    public CpuJobs(IReadOnlyList<FusedStep> schedule, VectorIsa isa)
     {
         _isa = isa;
-        _panelVectors = registers >= 32 ? 4 : 3;
+        _panelVectors = VectorIsas.PanelVectors;
         foreach (var step in schedule.SelectMany(f => f.Steps))
         {
             switch (step)
@@ -103,7 +103,6 @@ internal sealed class CpuJobs
     /// <summary>The per-worker scratch every fused step needs, in floats.</summary>
     public int ScratchLength(Plan plan, IReadOnlyList<FusedStep> schedule)
     {
-        int vf = _isa.Floats();
         int length = 0;
         foreach (var f in schedule)
         {

@@ -27,7 +27,7 @@ internal static class CpuOps
         ReadOnlySpan<float> bias, int cout, int stride, Activation act, Span<float> y, VectorIsa? isa = null)
     {
         var vi = isa ?? VectorIsas.Best;
-        var packed = new PackedWeights(weight, bias, cout, cin * 9, vi, PanelVectors);
+        var packed = new PackedWeights(weight, bias, cout, cin * 9, vi, VectorIsas.PanelVectors);
         int oh = ModelSpec.ConvOutSize(h, stride), ow = ModelSpec.ConvOutSize(w, stride), pitch = vi.PadChannels(cout);
         var offsets = StemConv.TapOffsets(cin, w, stride);
         var scratch = new float[StemConv.ScratchLength(cin, w, stride)];
@@ -61,7 +61,7 @@ internal static class CpuOps
         VectorIsa? isa = null, int? panelVectors = null)
     {
         var vi = isa ?? VectorIsas.Best;
-        var packed = new PackedWeights(weight, bias, cout, cin, vi, panelVectors ?? PanelVectors);
+        var packed = new PackedWeights(weight, bias, cout, cin, vi, panelVectors ?? VectorIsas.PanelVectors);
         int inPitch = vi.PadChannels(cin), outPitch = vi.PadChannels(cout), resPitch = vi.PadChannels(residualChannels);
         var xl = new float[n * hw * inPitch];
         ChannelsLast.FromNchw(x, n, cin, 1, hw, inPitch, xl);
@@ -106,33 +106,23 @@ internal static class CpuOps
         var zeros = new float[w * pitch];
         for (int b = 0; b < n; b++)
         {
-            for (int oy = 0; oy < oh; oy++)
+            var image = xl.AsSpan(b * h * w * pitch, h * w * pitch);
+            var dst = yl.AsSpan(b * oh * ow * pitch, oh * ow * pitch);
+            switch (vi)
             {
-                ReadOnlySpan<float> Row(int iy) => (uint)iy < (uint)h ? xl.AsSpan((b * h + iy) * w * pitch, w * pitch) : zeros;
-                var r0 = Row(oy * stride - 1);
-                var r1 = Row(oy * stride);
-                var r2 = Row(oy * stride + 1);
-                var dst = yl.AsSpan((b * oh + oy) * ow * pitch, ow * pitch);
-                int vectors = pitch / vi.Floats();
-                switch (vi)
-                {
-                    case VectorIsa.Vector512:
-                        DepthwiseKernel<Simd512, Vector512<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps.Span, pitch, dw.Bias.Span, vectors, dst, pitch, ow, act, default);
-                        break;
-                    case VectorIsa.Vector256:
-                        DepthwiseKernel<Simd256, Vector256<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps.Span, pitch, dw.Bias.Span, vectors, dst, pitch, ow, act, default);
-                        break;
-                    default:
-                        DepthwiseKernel<Simd128, Vector128<float>>.Row(r0, r1, r2, pitch, w, stride, dw.Taps.Span, pitch, dw.Bias.Span, vectors, dst, pitch, ow, act, default);
-                        break;
-                }
+                case VectorIsa.Vector512:
+                    DepthwiseKernel<Simd512, Vector512<float>>.Image(image, h, w, stride, dw, act, dst, zeros);
+                    break;
+                case VectorIsa.Vector256:
+                    DepthwiseKernel<Simd256, Vector256<float>>.Image(image, h, w, stride, dw, act, dst, zeros);
+                    break;
+                default:
+                    DepthwiseKernel<Simd128, Vector128<float>>.Image(image, h, w, stride, dw, act, dst, zeros);
+                    break;
             }
         }
         ChannelsLast.ToNchw(yl, n, c, oh, ow, pitch, y);
     }
-
-    /// <summary>Vectors per packed weight panel for this machine's registers (<see cref="VectorIsas.Registers"/>).</summary>
-    internal static int PanelVectors => VectorIsas.Registers >= 32 ? 4 : 3;
 
     public static void ApplyActivation(Span<float> v, Activation act)
     {

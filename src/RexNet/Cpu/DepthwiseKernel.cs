@@ -77,6 +77,26 @@ internal static class DepthwiseKernel<TS, TV> where TS : struct, ISimd<TV> where
         }
     }
 
+    /// <summary>
+    /// Every row of one channels-last image [h, w, PaddedChannels] into [oh, ow, PaddedChannels]; the rows above and
+    /// below it read <paramref name="zeros"/> (at least w * PaddedChannels floats).
+    /// </summary>
+    public static void Image(ReadOnlySpan<float> x, int h, int w, int stride, DepthwiseWeights weights, Activation act,
+        Span<float> y, ReadOnlySpan<float> zeros)
+    {
+        int pitch = weights.PaddedChannels, oh = ModelSpec.ConvOutSize(h, stride), ow = ModelSpec.ConvOutSize(w, stride);
+        for (int oy = 0; oy < oh; oy++)
+        {
+            int iy = oy * stride - 1;
+            Row(InputRow(x, iy, h, w * pitch, zeros), InputRow(x, iy + 1, h, w * pitch, zeros), InputRow(x, iy + 2, h, w * pitch, zeros),
+                pitch, w, stride, weights.Taps.Span, pitch, weights.Bias.Span, pitch / TS.Width, y.Slice(oy * ow * pitch, ow * pitch),
+                pitch, ow, act, default);
+        }
+    }
+
+    private static ReadOnlySpan<float> InputRow(ReadOnlySpan<float> x, int iy, int h, int row, ReadOnlySpan<float> zeros) =>
+        (uint)iy < (uint)h ? x.Slice(iy * row, row) : zeros;
+
     private readonly ref struct RowRefs(ref float r0, ref float r1, ref float r2, nint inPitch, int inW, int stride,
         ref float output, nint outPitch, int outW)
     {

@@ -21,6 +21,7 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
     private readonly AlignedFloats _x = arena.Slot(s.Input), _y = arena.Slot(s.Output);
     private readonly AlignedFloats? _sums = s.Squeeze is null ? null : arena.Slot(s.Squeeze.Output);
     private readonly AlignedFloats? _residual = s.Project is { Residual: >= 0 } p ? arena.Slot(p.Residual) : null;
+    private readonly int _residualPitch = s.Project is { Residual: >= 0 } r ? arena.Pitch(r.Residual) : 0;
     private readonly int _inPitch = arena.Pitch(s.Input), _pitch = arena.Pitch(s.Output);
     private readonly int _groups = (dw.PaddedChannels / TS.Width + groupVectors - 1) / groupVectors;
 
@@ -80,10 +81,9 @@ internal sealed class ExpandDepthwiseJob<TS, TV>(ExpandDepthwiseStep s, CpuArena
             _sums is null ? default : _sums.Slice((n * _out.H + oy) * _pitch + v0 * vf, width));
         if (project is not null)
         {
-            int residualPitch = _residual is null ? 0 : arena.Pitch(s.Project!.Residual);
             Gemm<TS, TV>.Run(dwRow, width, default, _out.W, project, 0, project.Vectors, _y.Slice(outRow, _out.W * _pitch), _pitch,
-                s.Project!.Activation, _residual is null ? default : _residual.Slice((n * _out.H + oy) * _out.W * residualPitch, _out.W * residualPitch),
-                residualPitch, residualPitch / vf);
+                s.Project!.Activation, _residual is null ? default : _residual.Slice((n * _out.H + oy) * _out.W * _residualPitch, _out.W * _residualPitch),
+                _residualPitch, _residualPitch / vf);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using RexNet.Model;
 
 namespace RexNet.Cpu;
 
@@ -18,14 +17,6 @@ internal static class SimdMath
     // Minimax (relative error) fit of e^f on |f| <= ln2/2, degree 5: 7.5e-8 in exact arithmetic, 1.9e-7
     // evaluated in float by Horner's rule.
     private const float C0 = 1.0000001f, C1 = 0.9999997f, C2 = 0.49998894f, C3 = 0.16667575f, C4 = 0.04191543f, C5 = 0.008297648f;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Apply<TS, TV>(TV v, Activation act) where TS : struct, ISimd<TV> where TV : struct => act switch
-    {
-        Activation.Silu => Silu<TS, TV>(v),
-        Activation.Relu6 => Relu6<TS, TV>(v),
-        _ => v,
-    };
 
     /// <summary>min(6, max(0, v)), in the operand order that lets a NaN through as timm's clamp does.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -20,6 +20,9 @@ internal static class VectorIsas
     /// </summary>
     public static int Registers { get; } = Avx512F.VL.IsSupported || AdvSimd.Arm64.IsSupported ? 32 : 16;
 
+    /// <summary>Vectors per packed weight panel (<see cref="PackedWeights"/>) for these registers: 4 picks the 32-register tiles, 3 the 16-register ones.</summary>
+    public static int PanelVectors { get; } = Registers >= 32 ? 4 : 3;
+
     /// <summary>Floats per vector.</summary>
     public static int Floats(this VectorIsa isa) => isa switch
     {
