@@ -62,6 +62,10 @@ internal sealed record ServeOptions
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>For `rexnet bench-serve` only: batches are formed and answered with zero logits and no engine runs, so
+    /// what is measured is the HTTP and gRPC stacks, this server's code around the engine, and the clients.</summary>
+    internal bool TransportOnly { get; init; }
+
     public int EffectiveEngines => Engines ?? 1;
 
     public const int MaxPort = 65535;

@@ -66,18 +66,23 @@ internal sealed class BenchServeCommand : RexNetCommand
         var inv = CultureInfo.InvariantCulture;
         foreach (var cell in report.Cells.Where(c => c.Concurrency == 1))
         {
-            w.WriteLine(string.Format(inv, "c=1  {0,-11} batching {1,-3}: p50 overhead {2:F2} ms over the engine; CPU {3:F2} ms per request, {4:F2} ms per engine call",
-                cell.Transport, cell.Batching, cell.P50OverheadMs, cell.CpuMs?.Request, cell.CpuMs?.Engine));
+            w.WriteLine(cell.TransportOnly
+                ? string.Format(inv, "c=1  {0,-11} no engine   : p50 round trip {1:F2} ms, the floor under the overhead on this machine", cell.Transport, cell.P50Ms)
+                : string.Format(inv, "c=1  {0,-11} batching {1,-3}: p50 overhead {2:F2} ms over the engine; CPU {3:F2} ms per request, {4:F2} ms per engine call",
+                    cell.Transport, cell.Batching, cell.P50OverheadMs, cell.CpuMs?.Request, cell.CpuMs?.Engine));
         }
         foreach (var cell in report.Cells.Where(c => c.Concurrency == 32))
         {
-            w.WriteLine(string.Format(inv, "c=32 {0,-11} batching {1,-3}: {2:F2}x the engine's best images/s", cell.Transport, cell.Batching, cell.ThroughputRatio));
+            w.WriteLine(cell.TransportOnly
+                ? string.Format(inv, "c=32 {0,-11} no engine   : {1:F2} ms of CPU per request (server and clients), taken from the engine's cores", cell.Transport, cell.Cost.CpuMs)
+                : string.Format(inv, "c=32 {0,-11} batching {1,-3}: {2:F2}x the engine's best images/s", cell.Transport, cell.Batching, cell.ThroughputRatio));
         }
-        var cells = report.Cells.Select(c => new BenchServeCell(c.Batching, c.Transport, c.Concurrency, c.Requests, c.Errors, c.RequestsPerSecond,
-            c.P50Ms, c.P99Ms, c.P50OverheadMs, c.ThroughputRatio, c.CpuMs?.Request, c.CpuMs?.Engine,
+        var cells = report.Cells.Select(c => new BenchServeCell(c.Batching, c.Transport, c.Concurrency, c.TransportOnly, c.Requests, c.Errors,
+            c.RequestsPerSecond, c.P50Ms, c.P99Ms, c.P50OverheadMs, c.ThroughputRatio, c.CpuMs?.Request, c.CpuMs?.Engine,
             new BenchServeCost(c.Cost.CpuMs, c.Cost.AllocatedKB, c.Cost.Gen0PerK, c.Cost.Gen1PerK, c.Cost.Gen2PerK),
-            new BenchServeEngine(c.Engine.P50Ms, c.Engine.P99Ms, c.Engine.BestBatch, c.Engine.BestImagesPerSecond,
-                c.Engine.ImagesPerSecond.ToDictionary(kv => kv.Key.ToString(inv), kv => kv.Value)))).ToArray();
+            c.Engine is { } e
+                ? new BenchServeEngine(e.P50Ms, e.P99Ms, e.BestBatch, e.BestImagesPerSecond, e.ImagesPerSecond.ToDictionary(kv => kv.Key.ToString(inv), kv => kv.Value))
+                : null)).ToArray();
         target.Write(new BenchServeReport(options.Model, options.Size, options.Device.ToString(), options.Duration.TotalSeconds, options.Warmup.TotalSeconds,
             options.MaxBatch, options.MaxDelayMicroseconds, MachineInfo.Current, DateTime.UtcNow.ToString("O", inv), cells), Csv);
         return ExitCodes.Ok;
@@ -85,13 +90,13 @@ internal sealed class BenchServeCommand : RexNetCommand
 
     private static CsvTable Csv(BenchServeReport r)
     {
-        var table = new CsvTable("batching", "transport", "concurrency", "requests", "errors", "requests_per_s", "p50_ms", "p99_ms",
+        var table = new CsvTable("batching", "transport", "concurrency", "transport_only", "requests", "errors", "requests_per_s", "p50_ms", "p99_ms",
             "p50_overhead_ms", "throughput_vs_engine", "cpu_ms_per_request", "cpu_ms_per_engine_call", "engine_batch1_p50_ms", "engine_best_images_per_s",
             "window_cpu_ms_per_request", "allocated_kb_per_request", "gen0_per_1000", "gen1_per_1000", "gen2_per_1000");
         foreach (var c in r.Cells)
         {
-            table.Add(c.Batching, c.Transport, c.Concurrency, c.Requests, c.Errors, c.RequestsPerS, c.P50Ms, c.P99Ms, c.P50OverheadMs,
-                c.ThroughputVsEngine, c.CpuMsPerRequest, c.CpuMsPerEngineCall, c.Engine.Batch1P50Ms, c.Engine.BestImagesPerS,
+            table.Add(c.Batching, c.Transport, c.Concurrency, c.TransportOnly, c.Requests, c.Errors, c.RequestsPerS, c.P50Ms, c.P99Ms,
+                c.P50OverheadMs, c.ThroughputVsEngine, c.CpuMsPerRequest, c.CpuMsPerEngineCall, c.Engine?.Batch1P50Ms, c.Engine?.BestImagesPerS,
                 c.PerRequest.CpuMs, c.PerRequest.AllocatedKB, c.PerRequest.Gen0PerThousand, c.PerRequest.Gen1PerThousand, c.PerRequest.Gen2PerThousand);
         }
         return table;

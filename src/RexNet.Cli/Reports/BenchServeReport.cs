@@ -7,10 +7,12 @@ internal sealed record BenchServeReport(
     string Model, int Size, string Device, double Seconds, double WarmupSeconds, int MaxBatch, int MaxDelayUs, MachineInfo Machine,
     string TimestampUtc, BenchServeCell[] Cells);
 
+/// <summary>One cell; a transport-only cell (the server answering without running the engine) has no engine beside it,
+/// so no overhead or ratio either.</summary>
 internal sealed record BenchServeCell(
-    string Batching, string Transport, int Concurrency, int Requests, int Errors, double RequestsPerS, double P50Ms, double P99Ms,
-    double P50OverheadMs, double ThroughputVsEngine, double? CpuMsPerRequest, double? CpuMsPerEngineCall, BenchServeCost PerRequest,
-    BenchServeEngine Engine);
+    string Batching, string Transport, int Concurrency, bool TransportOnly, int Requests, int Errors, double RequestsPerS, double P50Ms,
+    double P99Ms, double? P50OverheadMs, double? ThroughputVsEngine, double? CpuMsPerRequest, double? CpuMsPerEngineCall,
+    BenchServeCost PerRequest, BenchServeEngine? Engine);
 
 /// <summary>The process (server and clients) per request over the timed window: CPU (at concurrency 1 including the
 /// alternating engine call), managed allocation, and collections of each generation per 1000 requests.</summary>

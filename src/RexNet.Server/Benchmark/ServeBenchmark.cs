@@ -26,9 +26,10 @@ internal sealed record ServeBenchmarkOptions
     public int MaxDelayMicroseconds { get; init; } = 2000;
 }
 
-/// <summary>One cell of the table: a transport at a concurrency, with batching on or off.</summary>
+/// <summary>One cell of the table: a transport at a concurrency, with batching on or off; or, with no
+/// <see cref="Engine"/>, the same server answering without running the engine (<see cref="ServeOptions.TransportOnly"/>).</summary>
 internal sealed record ServeCell(string Batching, string Transport, int Concurrency, int Requests, int Errors, double Seconds,
-    double P50Ms, double P99Ms, EngineBaseline Engine)
+    double P50Ms, double P99Ms, EngineBaseline? Engine)
 {
     /// <summary>At concurrency 1: the process's CPU time per request (server and client) and per engine call alone.
     /// CPU time counts only while a thread runs, so unlike latency it holds up on a machine others load.</summary>
@@ -39,11 +40,13 @@ internal sealed record ServeCell(string Batching, string Transport, int Concurre
 
     public double RequestsPerSecond => Requests / Seconds;
 
+    public bool TransportOnly => Engine is null;
+
     /// <summary>p50 over the engine's batch-1 p50 measured just before this cell.</summary>
-    public double P50OverheadMs => P50Ms - Engine.P50Ms;
+    public double? P50OverheadMs => P50Ms - Engine?.P50Ms;
 
     /// <summary>Requests (images) per second over the engine's best images per second, measured just before.</summary>
-    public double ThroughputRatio => RequestsPerSecond / Engine.BestImagesPerSecond;
+    public double? ThroughputRatio => RequestsPerSecond / Engine?.BestImagesPerSecond;
 }
 
 /// <summary>The in-process engine measured in the same run: batch-1 latency and the best images/s over batch sizes.</summary>
@@ -90,7 +93,9 @@ internal sealed record ServeBenchmarkReport(IReadOnlyList<ServeCell> Cells);
 /// off (max batch 1) and on, driven by closed-loop clients (each sends its next request when the last is answered)
 /// over binary REST and gRPC. The engine alone (batch-1 latency, images/s per batch size) is measured right before
 /// and after every cell, and at concurrency 1 call by call in alternation with the requests, so that each ratio
-/// compares measurements seconds apart (or interleaved) on a machine whose load drifts.
+/// compares measurements seconds apart (or interleaved) on a machine whose load drifts. Last, the same server
+/// answers without running the engine: the round trip and CPU per request of the transports, this server's code
+/// and the clients alone, the floor under the overhead on this machine.
 /// Random-init weights: speed does not depend on the values.
 /// </summary>
 internal static class ServeBenchmark
@@ -112,13 +117,15 @@ internal static class ServeBenchmark
 
         using var baselinePool = RexNetEnginePool.Create(engineOptions, 1);
         var cells = new List<ServeCell>();
-        foreach (var (name, maxBatch, delay) in (List<(string, int, int)>)[("off", 1, 0), ("on", options.MaxBatch, options.MaxDelayMicroseconds)])
+        foreach (var (name, maxBatch, delay, transportOnly) in (List<(string, int, int, bool)>)
+                 [("off", 1, 0, false), ("on", options.MaxBatch, options.MaxDelayMicroseconds, false), ("off", 1, 0, true)])
         {
             var serve = new ServeOptions
             {
                 FoldedWeights = weights, Height = options.Size, Width = options.Size, Threads = options.Threads, Device = options.Device,
                 HttpPort = 0, GrpcPort = 0, MaxBatch = maxBatch, MaxDelayMicroseconds = delay,
                 MaxQueue = Math.Max(64, 2 * options.Concurrency.Max()), LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+                TransportOnly = transportOnly,
             };
             await using var server = ServerApp.Build(serve);
             await server.StartAsync();
@@ -127,6 +134,16 @@ internal static class ServeBenchmark
             {
                 foreach (int c in options.Concurrency)
                 {
+                    if (transportOnly)
+                    {
+                        var floor = await MeasureAsync(name, transport, c, options, null);
+                        cells.Add(floor);
+                        log.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                            "no engine   {0,-11} c={1,-4} {2,8:F1} req/s  p50 {3,8:F2} ms  p99 {4,8:F2} ms  errors {5}  | per request: CPU {6:F2} ms, {7:F0} KB allocated",
+                            floor.Transport, floor.Concurrency, floor.RequestsPerSecond, floor.P50Ms, floor.P99Ms, floor.Errors, floor.Cost.CpuMs,
+                            floor.Cost.AllocatedKB));
+                        continue;
+                    }
                     var before = MeasureEngine(baselinePool, image, options);
                     var cell = c == 1
                         ? await MeasureAlternatingAsync(name, transport, options, baselinePool, image, before)
@@ -135,7 +152,7 @@ internal static class ServeBenchmark
                     {
                         cell = cell with { Engine = EngineBaseline.Mean(before, MeasureEngine(baselinePool, image, options)) };
                     }
-                    var engine = cell.Engine;
+                    var engine = cell.Engine!;
                     cells.Add(cell);
                     log.WriteLine(string.Format(CultureInfo.InvariantCulture,
                         "batching {0,-3} {1,-11} c={2,-4} {3,8:F1} req/s  p50 {4,8:F2} ms  p99 {5,8:F2} ms  errors {6}  | engine b1 p50 {7:F2} ms, best {8:F1} img/s (b{9})" +
@@ -354,7 +371,7 @@ internal static class ServeBenchmark
     /// <summary>Closed-loop clients through warm-up and the measured window: requests answered inside the window count,
     /// with their latencies, so the tail after the window (long at high concurrency) does not dilute the rate.</summary>
     private static async Task<ServeCell> MeasureAsync(string batching, Transport transport, int concurrency, ServeBenchmarkOptions options,
-        EngineBaseline engine)
+        EngineBaseline? engine)
     {
         long start = Stopwatch.GetTimestamp() + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
         long end = start + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);

@@ -57,11 +57,13 @@ internal sealed class ModelHost : IDisposable
             var settings = new BatcherSettings(_options.MaxBatch, TimeSpan.FromMicroseconds(_options.MaxDelayMicroseconds),
                 _options.MaxQueue, model.ImageElements, model.NumClasses);
             // One batcher worker per engine; each rents a free engine for every batch it runs.
-            var runners = Enumerable.Range(0, pool.Count).Select(_ => (BatchRunner)((input, logits) =>
-            {
-                using var lease = pool.Rent();
-                lease.Engine.Run(input, logits);
-            })).ToArray();
+            var runners = Enumerable.Range(0, pool.Count).Select(_ => _options.TransportOnly
+                ? (BatchRunner)((_, logits) => logits.Clear())
+                : (input, logits) =>
+                {
+                    using var lease = pool.Rent();
+                    lease.Engine.Run(input, logits);
+                }).ToArray();
             var batcher = new DynamicBatcher(settings, runners, _time, metrics, _logger);
             _pool = pool;
             _name = model.Name;
