@@ -6,18 +6,22 @@ using RexNet.Server.Inference;
 namespace RexNet.Server.Grpc;
 
 /// <summary>
-/// inference.GRPCInferenceService on the gRPC port. Inputs arrive as raw_input_contents or typed contents;
-/// outputs always go back as raw_output_contents, as Triton sends them. Failures are gRPC status codes.
+/// inference.GRPCInferenceService on the gRPC port, bound by <see cref="InferenceServiceBinding"/>. Inputs arrive as
+/// raw_input_contents (read in place from the pooled request) or typed contents; outputs always go back as
+/// raw_output_contents, as Triton sends them. Failures are gRPC status codes.
 /// </summary>
-internal sealed class InferenceGrpcService(InferenceService service) : GRPCInferenceService.GRPCInferenceServiceBase
+/// <remarks>The methods are virtual because Grpc.AspNetCore accepts a handler only where it is a virtual method of the
+/// type the binder names, as the generated base class's are.</remarks>
+[BindServiceMethod(typeof(InferenceServiceBinding), nameof(InferenceServiceBinding.BindService))]
+internal class InferenceGrpcService(InferenceService service)
 {
-    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
+    public virtual Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
 
-    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
+    public virtual Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerReadyResponse { Ready = service.Host.IsReady });
 
-    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) => Guard(() =>
+    public virtual Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) => Guard(() =>
     {
         if (service.Host.IsReady)
         {
@@ -26,14 +30,14 @@ internal sealed class InferenceGrpcService(InferenceService service) : GRPCInfer
         return Task.FromResult(new ModelReadyResponse { Ready = service.Host.IsReady });
     });
 
-    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
+    public virtual Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
     {
         var response = new ServerMetadataResponse { Name = ProtocolInfo.ServerName, Version = ProtocolInfo.ServerVersion };
         response.Extensions.AddRange(ProtocolInfo.Extensions);
         return Task.FromResult(response);
     }
 
-    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context) => Guard(() =>
+    public virtual Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context) => Guard(() =>
     {
         var model = service.Resolve(request.Name, request.Version).Model;
         var response = new ModelMetadataResponse { Name = model.Name, Platform = ServedModel.Platform };
@@ -47,10 +51,12 @@ internal sealed class InferenceGrpcService(InferenceService service) : GRPCInfer
         return Task.FromResult(response);
     });
 
-    public override Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context) => Guard(async () =>
+    /// <summary>The raw inputs are read in place until inference is over; the pooled request is released after.</summary>
+    public virtual Task<ModelInferResponse> ModelInfer(PooledInferRequest pooled, ServerCallContext context) => Guard(async () =>
     {
-        service.Resolve(request.ModelName, request.ModelVersion);
-        var result = await service.InferAsync(Convert(request), context.CancellationToken);
+        using var owned = pooled;
+        service.Resolve(pooled.Message.ModelName, pooled.Message.ModelVersion);
+        var result = await service.InferAsync(Convert(pooled), context.CancellationToken);
         var plan = result.Plan;
         string[]? classes = plan.Classification > 0 ? plan.Classify(result.Logits, result.Count, result.Model) : null;
         var output = new ModelInferResponse.Types.InferOutputTensor { Name = ServedModel.OutputTensor, Datatype = plan.Datatype };
@@ -68,9 +74,10 @@ internal sealed class InferenceGrpcService(InferenceService service) : GRPCInfer
         return m;
     }
 
-    private static InferRequest Convert(ModelInferRequest request)
+    private static InferRequest Convert(PooledInferRequest pooled)
     {
-        int raw = request.RawInputContents.Count;
+        var request = pooled.Message;
+        int raw = pooled.RawInputCount;
         if (raw > 0 && raw != request.Inputs.Count)
         {
             throw InferenceException.BadRequest($"the request has {raw} raw_input_contents for {request.Inputs.Count} inputs; give one per input");
@@ -83,7 +90,7 @@ internal sealed class InferenceGrpcService(InferenceService service) : GRPCInfer
             {
                 throw InferenceException.BadRequest($"input '{input.Name}' has typed contents while the request uses raw_input_contents; use one form");
             }
-            ITensorPayload payload = raw > 0 ? new RawPayload(request.RawInputContents[i].Memory) : new GrpcPayload(input.Contents);
+            ITensorPayload payload = raw > 0 ? new RawPayload(pooled.RawInput(i)) : new GrpcPayload(input.Contents);
             inputs.Add(new InputTensor(input.Name, input.Datatype, input.Shape, payload));
         }
         var outputs = request.Outputs.Select(o => new RequestedOutput(o.Name, Binary: true, Classification(o))).ToArray();

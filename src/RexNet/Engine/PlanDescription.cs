@@ -9,7 +9,7 @@ namespace RexNet;
 /// block) or a cuBLAS call ("gemm"); on the CPU a plan step (its kind, e.g. "pointwise"). Bytes are what it
 /// must at least move through memory: its inputs, weights and outputs once each.
 /// </summary>
-public sealed record PlanOp(string Kind, string Name, string? Kernel, IReadOnlyList<uint>? Grid, IReadOnlyList<uint>? Block, long Bytes);
+internal sealed record PlanOp(string Kind, string Name, string? Kernel, IReadOnlyList<uint>? Grid, IReadOnlyList<uint>? Block, long Bytes);
 
 /// <summary>
 /// What a backend will run for one model, batch and input size, as it records it, without running
@@ -17,7 +17,7 @@ public sealed record PlanOp(string Kind, string Name, string? Kernel, IReadOnlyL
 /// copies in and out excluded), the arena holds activations and the fused kernels' scratch, and the weights
 /// are the packed device image; on the CPU the ops are the plan's steps and the arena its activation slots.
 /// </summary>
-public sealed record PlanDescription(string Model, int Batch, int Height, int Width, DeviceKind Device, CudaGemm? Gemm, IReadOnlyList<PlanOp> Ops,
+internal sealed record PlanDescription(string Model, int Batch, int Height, int Width, DeviceKind Device, CudaGemm? Gemm, IReadOnlyList<PlanOp> Ops,
     long ArenaBytes, long WeightBytes)
 {
     /// <summary>Describes <paramref name="model"/>'s plan on <paramref name="device"/> (Cpu or Cuda; weight values do not matter).</summary>

@@ -122,6 +122,14 @@ public sealed class GrpcTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         Assert.Equal(StatusCode.InvalidArgument, none.StatusCode);
         Assert.Contains("has no fp32_contents", none.Status.Detail);
 
+        // Bytes that are no ModelInferRequest at all: a field with wire type 7.
+        var garbage = new Method<byte[], byte[]>(MethodType.Unary, "inference.GRPCInferenceService", "ModelInfer",
+            Marshallers.Create(b => b, b => b), Marshallers.Create(b => b, b => b));
+        var malformed = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.Servers.Channel.CreateCallInvoker().AsyncUnaryCall(garbage, null, new CallOptions(cancellationToken: Token), [0x0F, 0x01]).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, malformed.StatusCode);
+        Assert.Contains("not a valid protobuf message", malformed.Status.Detail);
+
         var metadata = await Assert.ThrowsAsync<RpcException>(() =>
             Client.ModelMetadataAsync(new ModelMetadataRequest { Name = "rexnet_100", Version = "7" }, cancellationToken: Token).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, metadata.StatusCode);
